@@ -1,0 +1,41 @@
+# Two commands do all set-up: `make book` and `make test` (see README.md).
+# Each creates or refreshes .venv from pyproject.toml when it is older than it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JOBS   ?= 2
+
+# The scale profile: COURSE_PROFILE if set, else gpu on CUDA/MPS, else cpu.
+PROFILE = $(shell COURSE_PROFILE=$(COURSE_PROFILE) $(BIN)/python -c "from utils.runtime import get_profile_name; print(get_profile_name())")
+
+.PHONY: book test test-fast bench clean help
+.DEFAULT_GOAL := help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+book: $(STAMP)  ## build the site into _build/html (profile: COURSE_PROFILE, else by device)
+	@echo "Building the book with COURSE_PROFILE=$(PROFILE)"
+	COURSE_PROFILE=$(PROFILE) $(BIN)/python -m utils.book_build
+	@echo "Open file://$(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)  ## run every test: unit tests, notebooks (smoke), the site in a browser
+	COURSE_PROFILE=smoke $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --nbmake \
+	    --nbmake-timeout=300 tests lectures
+
+test-fast: $(STAMP)  ## only the unit tests
+	COURSE_PROFILE=smoke $(BIN)/python -m pytest -m "not slow and not browser" tests
+
+bench: $(STAMP)  ## measure speed and memory; writes benchmarks/results.json
+	$(BIN)/python -m benchmarks
+
+clean:  ## remove the build and the virtual environment
+	rm -rf _build $(VENV)

@@ -1,0 +1,108 @@
+"""The sizes each scale profile uses: one table for every notebook.
+
+``smoke`` only proves that the code runs (the tests use it), ``cpu`` gives real
+results on a laptop in a few minutes per notebook, and ``gpu`` is the lecture's
+own scale. ``COURSE_PROFILE`` picks one (see :func:`utils.runtime.get_profile_name`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import torch
+
+from utils.runtime import PROFILE_NAMES, get_profile_name
+
+
+@dataclass(frozen=True)
+class DenoiserSizes:
+    """Sizes of the denoising autoencoder on MNIST 8s (section 2.2)."""
+
+    epochs: int
+    batch_size: int
+    max_train_images: int | None  # None: every 8 in the training set
+    noise: float = 0.5
+
+
+@dataclass(frozen=True)
+class GanSizes:
+    """Sizes of the DCGAN on faces (section 4); ``width=64`` and 128x128 is the lecture's."""
+
+    image_size: int
+    width: int  # channels of the discriminator's first layer; the generator mirrors it
+    latent_size: int
+    batch_size: int
+    epochs: int
+    max_images: int | None  # None: every face found
+
+
+@dataclass(frozen=True)
+class Gan1DSizes:
+    """Sizes of the tiny 1-D GAN that reproduces the paper's picture (section 4)."""
+
+    steps: int
+    batch_size: int
+
+
+@dataclass(frozen=True)
+class MultiInputSizes:
+    """Sizes of the image + table house-price task (section 5)."""
+
+    n_train: int
+    n_test: int
+    epochs: int
+    batch_size: int
+
+
+@dataclass(frozen=True)
+class Profile:
+    """All sizes of one profile, one field per notebook that trains something."""
+
+    name: str
+    denoiser: DenoiserSizes
+    gan: GanSizes
+    gan1d: Gan1DSizes
+    multi_input: MultiInputSizes
+
+
+PROFILES: dict[str, Profile] = {
+    "smoke": Profile(
+        name="smoke",
+        denoiser=DenoiserSizes(epochs=2, batch_size=32, max_train_images=128),
+        gan=GanSizes(image_size=16, width=8, latent_size=16, batch_size=16, epochs=2,
+                     max_images=32),
+        gan1d=Gan1DSizes(steps=60, batch_size=64),
+        multi_input=MultiInputSizes(n_train=128, n_test=64, epochs=2, batch_size=32),
+    ),
+    "cpu": Profile(
+        name="cpu",
+        denoiser=DenoiserSizes(epochs=10, batch_size=32, max_train_images=2000),
+        gan=GanSizes(image_size=32, width=32, latent_size=100, batch_size=32, epochs=150,
+                     max_images=2000),
+        gan1d=Gan1DSizes(steps=3000, batch_size=128),
+        multi_input=MultiInputSizes(n_train=2000, n_test=500, epochs=15, batch_size=64),
+    ),
+    "gpu": Profile(
+        name="gpu",
+        denoiser=DenoiserSizes(epochs=20, batch_size=64, max_train_images=None),
+        gan=GanSizes(image_size=128, width=64, latent_size=200, batch_size=64, epochs=50,
+                     max_images=None),
+        gan1d=Gan1DSizes(steps=5000, batch_size=256),
+        multi_input=MultiInputSizes(n_train=8000, n_test=2000, epochs=30, batch_size=128),
+    ),
+}
+
+
+def get_profile(name: str | None = None, device: torch.device | None = None,
+                verbose: bool = True) -> Profile:
+    """Return the sizes of profile ``name``; by default the one ``COURSE_PROFILE`` or the device picks."""
+    why = "given"
+    if name is None:
+        why = "set by COURSE_PROFILE" if os.environ.get("COURSE_PROFILE") else "chosen from the device"
+        name = get_profile_name(device)
+    if name not in PROFILES:
+        raise ValueError(f"profile must be one of {', '.join(PROFILE_NAMES)}, got {name!r}")
+    if verbose:
+        print(f"Profile: {name} ({why}; set COURSE_PROFILE to smoke, cpu or gpu to change it)")
+    return PROFILES[name]

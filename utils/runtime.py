@@ -1,0 +1,93 @@
+"""Where the notebooks run: device, scale profile and seeds."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import numpy as np
+import torch
+
+PROFILE_NAMES = ("smoke", "cpu", "gpu")
+DEVICE_NAMES = ("cuda", "mps", "cpu")
+
+
+def _mps_available() -> bool:
+    """Return True when Apple's Metal backend can be used."""
+    mps = getattr(torch.backends, "mps", None)
+    return bool(mps is not None and mps.is_available())
+
+
+def _available(name: str) -> bool:
+    """Return True when the device kind ``name`` exists on this machine."""
+    if name == "cuda":
+        return torch.cuda.is_available()
+    if name == "mps":
+        return _mps_available()
+    return True
+
+
+def get_device(verbose: bool = True) -> torch.device:
+    """Return CUDA if available, else Apple MPS, else the CPU; ``COURSE_DEVICE`` overrides.
+
+    Args:
+        verbose: print which device was chosen and why.
+    """
+    wanted = os.environ.get("COURSE_DEVICE", "").strip().lower()
+    if wanted:
+        kind = wanted.split(":")[0]
+        if kind not in DEVICE_NAMES:
+            raise ValueError(
+                f"COURSE_DEVICE must be one of {', '.join(DEVICE_NAMES)} (optionally 'cuda:N'), "
+                f"got {wanted!r}"
+            )
+        if not _available(kind):
+            raise ValueError(
+                f"COURSE_DEVICE={wanted!r} but no {kind.upper()} device is available here; "
+                "unset COURSE_DEVICE to pick automatically"
+            )
+        device, why = torch.device(wanted), "set by COURSE_DEVICE"
+    elif torch.cuda.is_available():
+        device, why = torch.device("cuda"), f"CUDA GPU: {torch.cuda.get_device_name(0)}"
+    elif _mps_available():
+        device, why = torch.device("mps"), "Apple GPU (MPS)"
+    else:
+        device = torch.device("cpu")
+        why = ("no GPU found; on Colab choose Runtime > Change runtime type > GPU, "
+               "on Kaggle Settings > Accelerator > GPU")
+    if verbose:
+        print(f"Device: {device} ({why})")
+    return device
+
+
+def get_profile_name(device: torch.device | None = None) -> str:
+    """Return the scale profile: ``COURSE_PROFILE``, else ``gpu`` on CUDA or MPS, else ``cpu``."""
+    wanted = os.environ.get("COURSE_PROFILE", "").strip().lower()
+    if wanted:
+        if wanted not in PROFILE_NAMES:
+            raise ValueError(
+                f"COURSE_PROFILE must be one of {', '.join(PROFILE_NAMES)}, got {wanted!r}"
+            )
+        return wanted
+    if device is None:
+        device = get_device(verbose=False)
+    return "gpu" if device.type in ("cuda", "mps") else "cpu"
+
+
+def seed_everything(seed: int) -> torch.Generator:
+    """Seed Python, NumPy and torch (all devices); return a seeded generator for DataLoaders."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed_everything: seed must be a non-negative int, got {seed!r}")
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)  # also seeds CUDA and MPS
+    generator = torch.Generator()
+    generator.manual_seed(seed)
+    return generator
+
+
+def seed_worker(worker_id: int) -> None:
+    """Seed NumPy and ``random`` inside a DataLoader worker from torch's per-worker seed."""
+    worker_seed = torch.initial_seed() % 2**32
+    np.random.seed(worker_seed)
+    random.seed(worker_seed)
