@@ -1,0 +1,397 @@
+"""The lecture's figures: scatter plots, MNIST 8s, image grids, training curves, animations.
+
+Every function accepts NumPy arrays or torch tensors (on any device, with or
+without grad), checks its input once and returns its figure (matplotlib figures
+are already closed, so a notebook shows each one once by ending the cell with it).
+Importing this module changes no global setting of matplotlib or plotly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import plotly.graph_objects as go
+import torch
+from matplotlib.animation import FuncAnimation
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from torchvision.utils import make_grid
+
+__all__ = [
+    "plot_scatter3D",
+    "plot_scatter2D",
+    "plot_eights",
+    "plot_eight_pair",
+    "plot_image_grid",
+    "plot_history",
+    "animate_image_grids",
+    "animate_denoising",
+]
+
+ArrayLike = Any  # np.ndarray | torch.Tensor | a (nested) list of numbers
+
+
+# --------------------------------------------------------------------------- validation
+
+def _array(fn: str, arg: str, value: ArrayLike, shapes: Sequence[tuple[int | None, ...]],
+           expected: str, min_items: int = 1) -> np.ndarray:
+    """Return ``value`` as a finite float NumPy array whose shape matches one of ``shapes``.
+
+    Args:
+        fn, arg: the function and argument named in error messages.
+        value: an array, a tensor (any device, grad or not) or a list of numbers.
+        shapes: accepted shapes; ``None`` stands for any size in that dimension.
+        expected: how the message describes the accepted shapes, e.g. ``"(N, 3)"``.
+        min_items: the smallest allowed size of the first dimension.
+
+    Raises:
+        TypeError: ``value`` is not numeric array-like.
+        ValueError: wrong shape, too few items, or NaN / infinite values.
+    """
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu()
+        if value.is_complex() or value.dtype == torch.bool:
+            raise TypeError(f"{fn}: {arg} must hold real numbers, got a {value.dtype} tensor")
+        array = value.float().numpy()
+    elif isinstance(value, (np.ndarray, list, tuple)):
+        if isinstance(value, (list, tuple)):  # a list of scalar tensors, e.g. losses
+            value = [v.detach().cpu().item() if isinstance(v, torch.Tensor) else v for v in value]
+        try:
+            array = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{fn}: {arg} must hold real numbers of one shape {expected}, "
+                            f"got {type(value).__name__} that does not convert") from None
+    else:
+        raise TypeError(f"{fn}: {arg} must be a NumPy array or a torch tensor of shape "
+                        f"{expected}, got {type(value).__name__}")
+    fits = any(len(shape) == array.ndim and all(s is None or s == n for s, n in zip(shape, array.shape))
+               for shape in shapes)
+    if not fits or array.shape[0] < min_items:
+        joiner = " and" if " with " in expected else " with"
+        at_least = f"{joiner} N >= {min_items}" if min_items > 1 or fits else ""
+        raise ValueError(f"{fn}: {arg} must have shape {expected}{at_least}, "
+                         f"got {tuple(array.shape)}")
+    bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+    if bad:
+        raise ValueError(f"{fn}: {arg} must hold only finite values, got {bad} NaN or infinite "
+                         f"value(s) in shape {tuple(array.shape)}")
+    return array
+
+
+def _number(fn: str, arg: str, value: Any, minimum: float, integer: bool = False,
+            strict: bool = False) -> float | int:
+    """Return ``value`` checked to be a (finite) number >= ``minimum`` (> if ``strict``)."""
+    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
+    kind = "an int" if integer else "a number"
+    relation = ">" if strict else ">="
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise TypeError(f"{fn}: {arg} must be {kind} {relation} {minimum}, "
+                        f"got {type(value).__name__} {value!r}")
+    if not math.isfinite(value) or value < minimum or (strict and value == minimum):
+        raise ValueError(f"{fn}: {arg} must be {kind} {relation} {minimum}, got {value!r}")
+    return value
+
+
+def _value_range(fn: str, value_range: Any) -> tuple[float, float]:
+    """Return ``value_range`` checked to be two finite numbers (low, high) with low < high."""
+    pair = _array(fn, "value_range", value_range, [(2,)], "(low, high)")
+    if not pair[0] < pair[1]:
+        raise ValueError(f"{fn}: value_range must be (low, high) with low < high, "
+                         f"got {tuple(pair.tolist())}")
+    return float(pair[0]), float(pair[1])
+
+
+def _titles(fn: str, titles: Any, count: int, default: str) -> list[str]:
+    """Return ``count`` frame titles: the given list of strings, or ``default`` numbered from 1."""
+    if titles is None:
+        return [default.format(i + 1) for i in range(count)]
+    if not isinstance(titles, (list, tuple)) or not all(isinstance(t, str) for t in titles):
+        raise TypeError(f"{fn}: titles must be None or a list of str, got {type(titles).__name__}")
+    if len(titles) != count:
+        raise ValueError(f"{fn}: titles must have one entry per frame ({count}), got {len(titles)}")
+    return list(titles)
+
+
+def _frames(fn: str, arg: str, frames: Any, shapes: Sequence[tuple[int | None, ...]],
+            expected: str) -> list[np.ndarray]:
+    """Return a non-empty list of image batches that all have the same shape."""
+    if not isinstance(frames, (list, tuple)):
+        raise TypeError(f"{fn}: {arg} must be a list of arrays or tensors of shape {expected}, "
+                        f"got {type(frames).__name__}")
+    if not frames:
+        raise ValueError(f"{fn}: {arg} must hold at least one frame, got an empty list")
+    arrays = [_array(fn, f"{arg}[{i}]", frame, shapes, expected) for i, frame in enumerate(frames)]
+    for i, array in enumerate(arrays):
+        if array.shape != arrays[0].shape:
+            raise ValueError(f"{fn}: every frame of {arg} must have the shape of {arg}[0] "
+                             f"{arrays[0].shape}, got {array.shape} at {arg}[{i}]")
+    return arrays
+
+
+# --------------------------------------------------------------------------- scatter plots
+
+def _labels(fn: str, X: np.ndarray, y: ArrayLike) -> np.ndarray:
+    """Return the labels ``y`` as a 1-D array with one entry per row of ``X``."""
+    labels = _array(fn, "y", y, [(None,)], "(N,)")
+    if len(labels) != len(X):
+        raise ValueError(f"{fn}: X and y must have the same length, got {len(X)} rows in X "
+                         f"and {len(labels)} labels in y")
+    return labels
+
+
+def _class_name(label: float) -> str:
+    """Return a legend entry: ``class 1`` for 1.0, ``class 0.5`` for 0.5."""
+    return f"class {int(label)}" if float(label).is_integer() else f"class {label:g}"
+
+
+def plot_scatter3D(X: ArrayLike, y: ArrayLike, title: str | None = None) -> go.Figure:
+    """Return an interactive 3-D scatter plot of the rows of ``X`` (N, 3), coloured by class ``y``."""
+    X = _array("plot_scatter3D", "X", X, [(None, 3)], "(N, 3)")
+    y = _labels("plot_scatter3D", X, y)
+    fig = go.Figure([go.Scatter3d(x=X[y == c, 0], y=X[y == c, 1], z=X[y == c, 2], mode="markers",
+                                  marker={"size": 3, "opacity": 0.8}, name=_class_name(c))
+                     for c in np.unique(y)])
+    fig.update_layout(title=title, height=500, margin={"l": 0, "r": 0, "b": 0, "t": 40},
+                      scene={"xaxis_title": "x1", "yaxis_title": "x2", "zaxis_title": "x3"},
+                      legend_title_text="class")
+    return fig
+
+
+def plot_scatter2D(X: ArrayLike, y: ArrayLike, title: str | None = None) -> go.Figure:
+    """Return an interactive 2-D scatter plot of the rows of ``X`` (N, 2), coloured by class ``y``."""
+    X = _array("plot_scatter2D", "X", X, [(None, 2)], "(N, 2)")
+    y = _labels("plot_scatter2D", X, y)
+    fig = go.Figure([go.Scatter(x=X[y == c, 0], y=X[y == c, 1], mode="markers",
+                                marker={"size": 6, "opacity": 0.8}, name=_class_name(c))
+                     for c in np.unique(y)])
+    fig.update_layout(title=title, height=450, width=600, xaxis_title="z1", yaxis_title="z2",
+                      legend_title_text="class", margin={"t": 40})
+    return fig
+
+
+# --------------------------------------------------------------------------- MNIST 8s
+
+DIGITS = [(None, 1, 28, 28), (None, 28, 28)]
+ONE_DIGIT = [(28, 28), (1, 28, 28), (1, 1, 28, 28)]
+
+
+def _show_digit(ax: Axes, image: np.ndarray, title: str | None = None) -> None:
+    """Draw one 28x28 image in [0, 1] in grey, without ticks."""
+    ax.imshow(image.reshape(28, 28), cmap="gray", vmin=0.0, vmax=1.0)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+
+
+def plot_eights(X: ArrayLike, noise: float = 0.5, n: int = 5, seed: int | None = None) -> Figure:
+    """Return a figure of ``n`` clean 8s (top row) and the same 8s with Gaussian noise (bottom row).
+
+    Args:
+        X: images in [0, 1], shape (N, 1, 28, 28) or (N, 28, 28) with N >= n.
+        noise: the standard deviation of the added noise; the noisy image is clipped to [0, 1].
+        n: how many images to show.
+        seed: seeds the noise, for a reproducible figure.
+    """
+    n = _number("plot_eights", "n", n, 1, integer=True)
+    X = _array("plot_eights", "X", X, DIGITS, "(N, 1, 28, 28) or (N, 28, 28)", min_items=n)
+    noise = _number("plot_eights", "noise", noise, 0.0)
+    if seed is not None:
+        seed = _number("plot_eights", "seed", seed, 0, integer=True)
+    clean = X[:n].reshape(n, 28, 28)
+    noisy = np.clip(clean + noise * np.random.default_rng(seed).standard_normal(clean.shape), 0, 1)
+    fig, axes = plt.subplots(2, n, figsize=(1.6 * n, 3.6), squeeze=False)
+    for i in range(n):
+        _show_digit(axes[0, i], clean[i])
+        _show_digit(axes[1, i], noisy[i])
+    axes[0, 0].set_title("clean", loc="left")
+    axes[1, 0].set_title(f"noisy (noise = {noise:g})", loc="left")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_eight_pair(input_8: ArrayLike, output_8: ArrayLike) -> Figure:
+    """Return a figure of one input image beside the model's output for it (each 28x28 in [0, 1])."""
+    expected = "(28, 28), (1, 28, 28) or (1, 1, 28, 28)"
+    images = [_array("plot_eight_pair", arg, value, ONE_DIGIT, expected)
+              for arg, value in (("input_8", input_8), ("output_8", output_8))]
+    fig, axes = plt.subplots(1, 2, figsize=(5, 2.8))
+    for ax, image, title in zip(axes, images, ("input", "output")):
+        _show_digit(ax, image, title)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+# --------------------------------------------------------------------------- image grids
+
+BATCHES = [(None, 1, None, None), (None, 3, None, None)]
+BATCH_SHAPE = "(N, C, H, W) with C in {1, 3}"
+
+
+def _grid(images: np.ndarray, nrow: int, value_range: tuple[float, float]) -> np.ndarray:
+    """Return a batch (N, C, H, W) tiled into one (H', W', 3) image in [0, 1]."""
+    grid = make_grid(torch.from_numpy(images).float(), nrow=nrow, padding=2, pad_value=1.0,
+                     normalize=True, value_range=value_range)  # clamps, then scales to [0, 1]
+    return grid.permute(1, 2, 0).numpy()  # CHW => HWC for imshow
+
+
+def _axes(fn: str, ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    """Return ``ax``, or the axes of a new (closed, so shown only when returned) figure."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+        plt.close(fig)
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"{fn}: ax must be None or a matplotlib Axes, got {type(ax).__name__}")
+    return ax
+
+
+def _show_grid(fn: str, ax: Axes | None, grid: np.ndarray, title: str | None) -> Axes:
+    """Return the axes showing ``grid`` (H, W, 3), sized to the grid when ``ax`` is None."""
+    height, width = grid.shape[:2]
+    scale = 6.0 / max(height, width)
+    ax = _axes(fn, ax, (max(width * scale, 2.0), max(height * scale, 2.0) + 0.4))
+    ax.imshow(grid, vmin=0.0, vmax=1.0)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_image_grid(images: ArrayLike, nrow: int = 8, value_range: tuple[float, float] = (-1.0, 1.0),
+                    title: str | None = None, ax: Axes | None = None) -> Figure:
+    """Return a figure of a batch of images (N, C, H, W), C in {1, 3}, tiled ``nrow`` per row.
+
+    Args:
+        images: the batch; values outside ``value_range`` are clipped.
+        nrow: images per row of the grid.
+        value_range: the (low, high) values shown as black and white; (-1, 1) for a Tanh output.
+        title: the title above the grid.
+        ax: draw into this axes instead of a new figure.
+    """
+    images = _array("plot_image_grid", "images", images, BATCHES, BATCH_SHAPE)
+    nrow = _number("plot_image_grid", "nrow", nrow, 1, integer=True)
+    low_high = _value_range("plot_image_grid", value_range)
+    return _show_grid("plot_image_grid", ax, _grid(images, nrow, low_high), title).figure
+
+
+# --------------------------------------------------------------------------- training curves
+
+def plot_history(history: dict[str, Any], keys: Sequence[str] | None = None, title: str | None = None,
+                 ylabel: str | None = None, xlabel: str = "epoch", ax: Axes | None = None) -> Figure:
+    """Return a figure with one curve per entry of a training history.
+
+    Args:
+        history: e.g. ``{"Loss_G": [...], "Loss_D": [...]}``; each a list of numbers, one per epoch.
+        keys: which entries to draw (default: every entry).
+        title, ylabel, xlabel: the labels of the plot.
+        ax: draw into this axes instead of a new figure.
+    """
+    if not isinstance(history, dict):
+        raise TypeError(f"plot_history: history must be a dict of name -> list of numbers, "
+                        f"got {type(history).__name__}")
+    if not history:
+        raise ValueError("plot_history: history must hold at least one curve, got an empty dict")
+    if keys is None:
+        keys = list(history)
+    elif isinstance(keys, str) or not isinstance(keys, (list, tuple)) or not keys:
+        raise TypeError(f"plot_history: keys must be None or a non-empty list of names, got {keys!r}")
+    missing = [k for k in keys if k not in history]
+    if missing:
+        raise ValueError(f"plot_history: keys must be names in history {sorted(map(str, history))}, "
+                         f"got unknown {missing}")
+    curves = {k: _array("plot_history", f"history[{k!r}]", history[k], [(None,)], "(epochs,)")
+              for k in keys}
+    ax = _axes("plot_history", ax, (6.4, 3.6))
+    for key, values in curves.items():
+        ax.plot(np.arange(1, len(values) + 1), values, marker="o" if len(values) < 30 else None,
+                markersize=3, label=str(key))
+    ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    ax.grid(alpha=0.3)
+    return ax.figure
+
+
+# --------------------------------------------------------------------------- animations
+
+def animate_image_grids(frames: list[ArrayLike], titles: list[str] | None = None, nrow: int = 8,
+                        value_range: tuple[float, float] = (-1.0, 1.0),
+                        interval: int = 300) -> FuncAnimation:
+    """Return an animation of image grids, one frame per batch (N, C, H, W), e.g. samples per epoch.
+
+    Show it in a notebook with ``HTML(anim.to_jshtml())``; the figure is already closed.
+
+    Args:
+        frames: the batches, all of one shape, C in {1, 3}.
+        titles: one title per frame (default: ``epoch 1``, ``epoch 2``, ...).
+        nrow: images per row of each grid.
+        value_range: the (low, high) values shown as black and white.
+        interval: milliseconds between frames.
+    """
+    fn = "animate_image_grids"
+    batches = _frames(fn, "frames", frames, BATCHES, BATCH_SHAPE)
+    labels = _titles(fn, titles, len(batches), "epoch {}")
+    nrow = _number(fn, "nrow", nrow, 1, integer=True)
+    low_high = _value_range(fn, value_range)
+    interval = _number(fn, "interval", interval, 0, integer=True, strict=True)
+    grids = [_grid(batch, nrow, low_high) for batch in batches]
+    ax = _show_grid(fn, None, grids[0], labels[0])
+    fig, image = ax.figure, ax.images[0]
+
+    def draw(i: int) -> list:
+        image.set_data(grids[i])
+        ax.set_title(labels[i])
+        return [image]
+
+    return FuncAnimation(fig, draw, frames=len(grids), interval=interval, blit=False)
+
+
+def animate_denoising(noisy: ArrayLike, outputs: list[ArrayLike], clean: ArrayLike,
+                      titles: list[str] | None = None, interval: int = 400) -> FuncAnimation:
+    """Return an animation of the denoiser's progress: noisy inputs, outputs at each epoch, clean targets.
+
+    Args:
+        noisy: the noisy inputs, (N, 1, 28, 28) or (N, 28, 28) in [0, 1].
+        outputs: one batch per epoch: the model's outputs on ``noisy`` after that epoch.
+        clean: the clean targets of the same shape.
+        titles: one title per frame (default: ``after epoch 1``, ...).
+        interval: milliseconds between frames.
+    """
+    fn, expected = "animate_denoising", "(N, 1, 28, 28) or (N, 28, 28)"
+    noisy = _array(fn, "noisy", noisy, DIGITS, expected)
+    clean = _array(fn, "clean", clean, DIGITS, expected)
+    epochs = _frames(fn, "outputs", outputs, DIGITS, expected)
+    for arg, array in (("clean", clean), ("outputs[0]", epochs[0])):
+        if array.shape != noisy.shape:
+            raise ValueError(f"{fn}: {arg} must have the shape of noisy {noisy.shape}, "
+                             f"got {array.shape}")
+    labels = _titles(fn, titles, len(epochs), "after epoch {}")
+    interval = _number(fn, "interval", interval, 0, integer=True, strict=True)
+    n = len(noisy)
+    rows = [_grid(a.reshape(n, 1, 28, 28), n, (0.0, 1.0)) for a in (noisy, epochs[0], clean)]
+    fig, axes = plt.subplots(3, 1, figsize=(min(1.1 * n, 12.0) + 1.2, 4.2))
+    plt.close(fig)
+    for ax, row, name in zip(axes, rows, ("noisy input", "model output", "clean target")):
+        ax.imshow(row, vmin=0.0, vmax=1.0)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_ylabel(name, rotation=0, ha="right", va="center")
+    outputs_image = axes[1].images[0]
+    grids = [_grid(a.reshape(n, 1, 28, 28), n, (0.0, 1.0)) for a in epochs]
+    fig.suptitle(labels[0])
+    fig.tight_layout()
+
+    def draw(i: int) -> list:
+        outputs_image.set_data(grids[i])
+        fig.suptitle(labels[i])
+        return [outputs_image]
+
+    return FuncAnimation(fig, draw, frames=len(grids), interval=interval, blit=False)
