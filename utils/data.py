@@ -121,7 +121,10 @@ def load_mnist(train: bool = True, transform: Callable | None = None,
     root = data_dir()
     split = "training" if train else "held-out"
     full, reason = None, "download switched off"
-    if (root / "MNIST" / "raw" / "train-images-idx3-ubyte").exists() or download:
+    raw = root / "MNIST" / "raw"
+    if all((raw / name).exists() for name in bundle.MNIST_FILES):  # downloaded before
+        full = datasets.MNIST(root, train=train, transform=transform, download=False)
+    elif download:
         full, reason = _try_download(root, train, transform, timeout)
     if full is not None:
         print(f"MNIST: the full data set ({split} split, {len(full):,} images) in {root / 'MNIST'}")

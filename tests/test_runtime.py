@@ -1,0 +1,109 @@
+"""The device, profile and seed helpers."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import torch
+
+from utils import runtime
+from utils.profiles import PROFILES, get_profile
+from utils.runtime import get_device, get_profile_name, seed_everything
+
+
+@pytest.fixture
+def no_gpu(monkeypatch):
+    """Pretend there is neither CUDA nor MPS."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(runtime, "_mps_available", lambda: False)
+    monkeypatch.delenv("COURSE_DEVICE", raising=False)
+
+
+def test_device_falls_back_to_cpu_and_says_how_to_get_a_gpu(no_gpu, capsys):
+    assert get_device() == torch.device("cpu")
+    assert "no GPU found" in capsys.readouterr().out
+
+
+def test_device_prefers_cuda_and_does_not_overwrite_it_with_mps(no_gpu, monkeypatch, capsys):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda i=0: "Fake T4")
+    monkeypatch.setattr(runtime, "_mps_available", lambda: True)
+    assert get_device() == torch.device("cuda")
+    assert "Fake T4" in capsys.readouterr().out
+
+
+def test_device_uses_mps_when_there_is_no_cuda(no_gpu, monkeypatch):
+    monkeypatch.setattr(runtime, "_mps_available", lambda: True)
+    assert get_device(verbose=False) == torch.device("mps")
+
+
+def test_course_device_overrides_the_choice(no_gpu, monkeypatch, capsys):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setenv("COURSE_DEVICE", "cpu")
+    assert get_device() == torch.device("cpu")
+    assert "COURSE_DEVICE" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value, message", [
+    ("tpu", "COURSE_DEVICE must be one of cuda, mps, cpu"),
+    ("cuda", "no CUDA device is available"),
+    ("mps", "no MPS device is available"),
+])
+def test_bad_course_device_names_the_variable(no_gpu, monkeypatch, value, message):
+    monkeypatch.setenv("COURSE_DEVICE", value)
+    with pytest.raises(ValueError, match=message):
+        get_device()
+
+
+def test_profile_follows_the_device_when_unset(monkeypatch):
+    monkeypatch.delenv("COURSE_PROFILE", raising=False)
+    assert get_profile_name(torch.device("cpu")) == "cpu"
+    assert get_profile_name(torch.device("cuda")) == "gpu"
+    assert get_profile_name(torch.device("mps")) == "gpu"
+
+
+def test_course_profile_overrides_the_device(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "smoke")
+    assert get_profile_name(torch.device("cuda")) == "smoke"
+    assert get_profile(verbose=False).name == "smoke"
+
+
+def test_unknown_profile_is_refused_with_the_choices(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "huge")
+    with pytest.raises(ValueError, match=r"COURSE_PROFILE must be one of smoke, cpu, gpu, got 'huge'"):
+        get_profile_name()
+    with pytest.raises(ValueError, match="profile must be one of"):
+        get_profile("huge")
+
+
+def test_gpu_profile_is_the_lectures_scale():
+    gan, denoiser = PROFILES["gpu"].gan, PROFILES["gpu"].denoiser
+    assert (gan.image_size, gan.latent_size, gan.batch_size, gan.epochs, gan.width) == (128, 200, 64, 50, 64)
+    assert gan.max_images is None
+    assert (denoiser.epochs, denoiser.max_train_images) == (20, None)
+
+
+def test_profiles_grow_from_smoke_to_gpu():
+    smoke, cpu, gpu = (PROFILES[n] for n in ("smoke", "cpu", "gpu"))
+    assert smoke.gan.image_size <= cpu.gan.image_size <= gpu.gan.image_size
+    assert smoke.denoiser.epochs <= cpu.denoiser.epochs <= gpu.denoiser.epochs
+    assert smoke.multi_input.n_train <= cpu.multi_input.n_train <= gpu.multi_input.n_train
+
+
+def test_seed_everything_makes_every_generator_repeat():
+    def draw():
+        return random.random(), np.random.rand(), torch.rand(1).item()
+
+    gen = seed_everything(7)
+    first, first_gen = draw(), torch.rand(1, generator=gen).item()
+    gen = seed_everything(7)
+    assert draw() == first
+    assert torch.rand(1, generator=gen).item() == first_gen
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
+def test_seed_everything_rejects_bad_seeds(seed):
+    with pytest.raises(ValueError, match="seed must be a non-negative int"):
+        seed_everything(seed)
