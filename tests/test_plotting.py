@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 import re
+import subprocess
 import sys
+from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -27,6 +28,7 @@ from utils.plotting import (
     plot_scatter3D,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 RNG = np.random.default_rng(0)
 EIGHTS = RNG.random((6, 1, 28, 28)).astype(np.float32)
 KINDS = ["numpy", "torch"]
@@ -264,16 +266,22 @@ def test_no_figure_left_open_after_bad_or_good_calls():
 
 # --------------------------------------------------------------------------- no global state
 
+IMPORT_CHECK = """
+import matplotlib, plotly.io as pio
+rc, renderer, template = dict(matplotlib.rcParams), pio.renderers.default, pio.templates.default
+import utils.plotting
+changed = sorted(k for k, v in matplotlib.rcParams.items() if rc.get(k) != v)
+assert not changed, f"rcParams changed on import: {changed}"
+assert pio.renderers.default == renderer, f"plotly renderer {renderer!r} -> {pio.renderers.default!r}"
+assert pio.templates.default == template, f"plotly template {template!r} -> {pio.templates.default!r}"
+"""
+
+
 def test_import_changes_no_matplotlib_rcparams_or_plotly_defaults():
-    original = sys.modules.pop("utils.plotting")
-    rc_before = dict(matplotlib.rcParams)
-    renderer, template = pio.renderers.default, pio.templates.default
-    try:
-        importlib.import_module("utils.plotting")  # executes the module anew
-        assert dict(matplotlib.rcParams) == rc_before
-        assert (pio.renderers.default, pio.templates.default) == (renderer, template)
-    finally:
-        sys.modules["utils.plotting"] = original
+    # a fresh interpreter: in this one the module was imported before any snapshot could be taken
+    result = subprocess.run([sys.executable, "-c", IMPORT_CHECK], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
 
 
 def test_star_import_exports_exactly_the_public_plotters():
