@@ -1,0 +1,287 @@
+"""Tests of utils.conv_arithmetic: the size formulas against PyTorch's layers, and the
+numbers the drawings write against PyTorch's functions."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from matplotlib.animation import AbstractMovieWriter, FuncAnimation
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from torch import nn
+
+from utils.conv_arithmetic import (
+    animate_convolution,
+    animate_transposed_convolution,
+    conv2d_output_size,
+    conv_transpose2d_output_size,
+    plot_transposed_convolution,
+)
+
+
+# --------------------------------------------------------------------------- reading drawings back
+def drawn_grid(fig: Figure, name: str) -> np.ndarray:
+    """Return the numbers written in the cells whose gid is ``"<name> R C"``, as a float array."""
+    cells = {}
+    for text in fig.findobj(Text):
+        parts = (text.get_gid() or "").split()
+        if len(parts) == 3 and parts[0] == name:
+            cells[int(parts[1]), int(parts[2])] = text.get_text()
+    assert cells, f"no cells named {name!r} were drawn"
+    rows = 1 + max(r for r, _ in cells)
+    cols = 1 + max(c for _, c in cells)
+    grid = np.full((rows, cols), np.nan)
+    for (r, c), label in cells.items():
+        grid[r, c] = float(label) if label else np.nan
+    return grid
+
+
+class FrameGrabber(AbstractMovieWriter):
+    """A movie writer that keeps, for each frame, the numbers drawn in the named grids."""
+
+    def __init__(self, *names: str) -> None:
+        super().__init__()
+        self.names = names
+        self.frames: list[dict[str, np.ndarray]] = []
+
+    def setup(self, fig: Figure, outfile: str, dpi: float | None = None) -> None:
+        super().setup(fig, outfile, dpi)
+
+    def grab_frame(self, **savefig_kwargs) -> None:
+        self.frames.append({name: drawn_grid(self.fig, name) for name in self.names})
+
+    def finish(self) -> None:
+        pass
+
+
+def play(anim: FuncAnimation, *names: str) -> FrameGrabber:
+    """Draw every frame of ``anim`` through the public ``save`` API; return what was grabbed."""
+    grabber = FrameGrabber(*names)
+    anim.save("unused.frames", writer=grabber)  # the grabber writes no file
+    return grabber
+
+
+# --------------------------------------------------------------------------- size formulas
+def torch_size(layer: nn.Module, size: int) -> int | None:
+    """Return the height of ``layer``'s output for a size x size input, or None when it fails."""
+    try:
+        with torch.no_grad():
+            out = layer(torch.zeros(1, 1, size, size))
+    except RuntimeError:
+        return None
+    return out.shape[-1] if out.numel() else None
+
+
+def formula_size(function, *args, **kwargs) -> int | None:
+    """Return the formula's size, or None when it rejects the combination as too small."""
+    try:
+        return function(*args, **kwargs)
+    except ValueError as error:
+        assert "output size must be >= 1" in str(error)
+        return None
+
+
+CONV_GRID = list(itertools.product((1, 2, 4, 5, 7, 8), (1, 2, 3, 5), (1, 2, 3), (0, 1, 2)))
+TRANSPOSED_GRID = [
+    (size, kernel, stride, padding, output_padding)
+    for size, kernel, stride, padding in itertools.product((1, 2, 3, 5), (1, 2, 3, 4), (1, 2, 3),
+                                                           (0, 1, 2))
+    for output_padding in range(stride)
+]
+
+
+@pytest.mark.parametrize("size,kernel,stride,padding", CONV_GRID)
+def test_conv2d_output_size_matches_nn_conv2d(size, kernel, stride, padding):
+    layer = nn.Conv2d(1, 1, kernel, stride=stride, padding=padding)
+    expected = torch_size(layer, size)
+    assert formula_size(conv2d_output_size, size, kernel, stride, padding) == expected
+
+
+@pytest.mark.parametrize("size,kernel,stride,padding,output_padding", TRANSPOSED_GRID)
+def test_conv_transpose2d_output_size_matches_nn_conv_transpose2d(size, kernel, stride, padding,
+                                                                  output_padding):
+    layer = nn.ConvTranspose2d(1, 1, kernel, stride=stride, padding=padding,
+                               output_padding=output_padding)
+    expected = torch_size(layer, size)
+    got = formula_size(conv_transpose2d_output_size, size, kernel, stride, padding, output_padding)
+    assert got == expected
+
+
+@pytest.mark.parametrize("size,kernel,stride,padding,dilation",
+                         [(7, 3, 1, 0, 2), (9, 3, 2, 2, 3), (5, 2, 1, 1, 2), (4, 3, 1, 0, 2)])
+def test_size_formulas_account_for_dilation(size, kernel, stride, padding, dilation):
+    conv = nn.Conv2d(1, 1, kernel, stride=stride, padding=padding, dilation=dilation)
+    assert formula_size(conv2d_output_size, size, kernel, stride, padding,
+                        dilation) == torch_size(conv, size)
+    transposed = nn.ConvTranspose2d(1, 1, kernel, stride=stride, padding=padding,
+                                    dilation=dilation)
+    assert formula_size(conv_transpose2d_output_size, size, kernel, stride, padding,
+                        dilation=dilation) == torch_size(transposed, size)
+
+
+def test_size_formulas_accept_numpy_integers():
+    assert conv2d_output_size(np.int64(5), np.int32(3)) == 3
+    assert conv_transpose2d_output_size(np.int64(3), 3, stride=np.int64(2)) == 7
+
+
+BAD_ARGUMENTS = [
+    # (function, args, kwargs, error, fragments that the message must contain)
+    (conv2d_output_size, (5.0, 3), {}, TypeError, ["conv2d_output_size", "size", "int", "5.0"]),
+    (conv2d_output_size, (0, 3), {}, ValueError, ["size must be an int >= 1", "got 0"]),
+    (conv2d_output_size, (5, 0), {}, ValueError, ["kernel_size must be an int >= 1", "got 0"]),
+    (conv2d_output_size, (5, True), {}, TypeError, ["kernel_size", "True", "bool"]),
+    (conv2d_output_size, (5, 3), {"stride": 0}, ValueError, ["stride must be an int >= 1", "0"]),
+    (conv2d_output_size, (5, 3), {"padding": -1}, ValueError, ["padding must be an int >= 0",
+                                                               "-1"]),
+    (conv2d_output_size, (5, 3), {"padding": "1"}, TypeError, ["padding", "'1'", "str"]),
+    (conv2d_output_size, (5, 3), {"dilation": 0}, ValueError, ["dilation must be an int >= 1"]),
+    (conv2d_output_size, (2, 5), {}, ValueError, ["output size must be >= 1", "got -2"]),
+    (conv_transpose2d_output_size, (3, 3), {"stride": 2, "output_padding": 2}, ValueError,
+     ["conv_transpose2d_output_size", "output_padding must be smaller than stride", "got 2"]),
+    (conv_transpose2d_output_size, (3, 3), {"output_padding": 1}, ValueError,
+     ["output_padding must be smaller than stride", "(< 1)", "got 1"]),
+    (conv_transpose2d_output_size, (3, 3), {"output_padding": -1}, ValueError,
+     ["output_padding must be an int >= 0", "-1"]),
+    (conv_transpose2d_output_size, (1, 1), {"padding": 1}, ValueError,
+     ["output size must be >= 1", "got -1"]),
+    (conv_transpose2d_output_size, (2, 2.5), {}, TypeError, ["kernel_size", "2.5", "float"]),
+    (animate_convolution, (0,), {}, ValueError, ["animate_convolution", "input_size", "got 0"]),
+    (animate_convolution, (3, 5), {}, ValueError, ["animate_convolution",
+                                                   "output size must be >= 1", "input_size=3"]),
+    (animate_convolution, (12, 3), {"padding": 1}, ValueError, ["144 frames", "at most 64"]),
+    (animate_convolution, (5, 3), {"stride": 1.5}, TypeError, ["stride", "1.5"]),
+    (animate_transposed_convolution, (2, 3), {"padding": -1}, ValueError,
+     ["animate_transposed_convolution", "padding must be an int >= 0", "-1"]),
+    (animate_transposed_convolution, (1, 1), {"padding": 1}, ValueError,
+     ["output size must be >= 1"]),
+    (animate_transposed_convolution, (9, 3), {}, ValueError, ["81 frames", "at most 64"]),
+    (plot_transposed_convolution, (np.ones((1, 2, 2)), np.ones((2, 2))), {}, ValueError,
+     ["plot_transposed_convolution", "x must have shape (H, W)", "(1, 2, 2)"]),
+    (plot_transposed_convolution, (np.ones((2, 2)), np.ones((0, 2))), {}, ValueError,
+     ["kernel must have shape (H, W) with H, W >= 1", "(0, 2)"]),
+    (plot_transposed_convolution, (np.array([[1.0, np.nan]]), np.ones((2, 2))), {}, ValueError,
+     ["x must be finite"]),
+    (plot_transposed_convolution, ("12", np.ones((2, 2))), {}, TypeError,
+     ["x must be a 2-D NumPy array or torch tensor", "str"]),
+    (plot_transposed_convolution, (np.ones((5, 5)), np.ones((2, 2))), {}, ValueError,
+     ["at most 16 cells", "(5, 5)"]),
+    (plot_transposed_convolution, (np.ones((2, 2)), np.ones((2, 2))), {"stride": 0}, ValueError,
+     ["stride must be an int >= 1", "got 0"]),
+    (plot_transposed_convolution, (np.ones((1, 1)), np.ones((1, 1))), {"padding": 1}, ValueError,
+     ["output size must be >= 1", "height of x=1"]),
+]
+
+
+@pytest.mark.parametrize("function,args,kwargs,error,fragments", BAD_ARGUMENTS,
+                         ids=[f"{case[0].__name__}-{i}" for i, case in enumerate(BAD_ARGUMENTS)])
+def test_bad_arguments_raise_naming_argument_expected_and_received(function, args, kwargs, error,
+                                                                   fragments):
+    with pytest.raises(error) as raised:
+        function(*args, **kwargs)
+    for fragment in fragments:
+        assert fragment in str(raised.value)
+
+
+# --------------------------------------------------------------------------- animations
+CONV_ANIMATIONS = [(5, 3, 1, 0), (5, 3, 1, 1), (5, 3, 2, 1), (4, 2, 2, 0), (6, 3, 2, 2)]
+
+
+@pytest.mark.parametrize("size,kernel,stride,padding", CONV_ANIMATIONS)
+def test_animate_convolution_fills_one_output_cell_per_frame_with_torch_values(
+        size, kernel, stride, padding):
+    anim = animate_convolution(size, kernel, stride, padding)
+    out = conv2d_output_size(size, kernel, stride, padding)
+    assert isinstance(anim, FuncAnimation)
+    assert len(list(anim.new_frame_seq())) == out * out
+
+    frames = play(anim, "input", "kernel", "output").frames
+    assert len(frames) == out * out
+    for n, frame in enumerate(frames):
+        assert np.count_nonzero(~np.isnan(frame["output"])) == n + 1  # one new cell per frame
+    last = frames[-1]
+    padded = last["input"]
+    assert padded.shape == (size + 2 * padding,) * 2
+    inside = padded[padding:padding + size, padding:padding + size]
+    border = np.ones_like(padded, dtype=bool)
+    border[padding:padding + size, padding:padding + size] = False
+    assert np.all(padded[border] == 0)  # the padding cells hold zeros
+    expected = F.conv2d(torch.tensor(inside)[None, None], torch.tensor(last["kernel"])[None, None],
+                        stride=stride, padding=padding)[0, 0]
+    np.testing.assert_array_equal(last["output"], expected.numpy())
+
+
+TRANSPOSED_ANIMATIONS = [(2, 3, 1, 0), (2, 3, 2, 0), (3, 3, 2, 1), (2, 2, 2, 0), (3, 2, 3, 0),
+                         (3, 4, 2, 1)]
+
+
+@pytest.mark.parametrize("size,kernel,stride,padding", TRANSPOSED_ANIMATIONS)
+def test_animate_transposed_convolution_adds_one_input_cell_per_frame_and_matches_torch(
+        size, kernel, stride, padding):
+    anim = animate_transposed_convolution(size, kernel, stride, padding)
+    out = conv_transpose2d_output_size(size, kernel, stride, padding)
+    full = (size - 1) * stride + kernel
+    assert len(list(anim.new_frame_seq())) == size * size
+
+    grabber = play(anim, "input", "kernel", "output")
+    frames = grabber.frames
+    assert len(frames) == size * size
+    x = torch.tensor(frames[-1]["input"])
+    w = torch.tensor(frames[-1]["kernel"])
+    for n, frame in enumerate(frames):  # after frame n the first n + 1 input cells were added
+        used = torch.zeros_like(x).flatten()
+        used[:n + 1] = 1
+        partial = F.conv_transpose2d((x * used.view_as(x))[None, None], w[None, None],
+                                     stride=stride, padding=padding)[0, 0]
+        np.testing.assert_array_equal(frame["output"], partial.numpy())
+    assert frames[-1]["output"].shape == (out, out)
+    cropped = [t for t in grabber.fig.findobj(Text) if (t.get_gid() or "").startswith("cropped ")]
+    assert len(cropped) == full * full - out * out  # the border that padding removes is drawn
+
+
+# --------------------------------------------------------------------------- static figure
+STATIC_CASES = [
+    (np.array([[1, 2], [3, 4]]), np.array([[1, 0], [2, 1]]), 1, 0),
+    (np.array([[1, 2], [3, 4]]), np.array([[1, 0, 1], [2, 1, 0], [0, 1, 1]]), 2, 1),
+    (np.array([[0.5, -1.25, 2.0]]), np.array([[1.5], [-0.5]]), 2, 0),
+    (torch.arange(9.0).reshape(3, 3), torch.ones(3, 3), 2, 1),
+]
+
+
+@pytest.mark.parametrize("x,kernel,stride,padding", STATIC_CASES)
+def test_plot_transposed_convolution_writes_torch_numbers(x, kernel, stride, padding):
+    fig = plot_transposed_convolution(x, kernel, stride=stride, padding=padding)
+    assert isinstance(fig, Figure)
+    x_t = torch.as_tensor(np.asarray(x, dtype=np.float64))
+    w_t = torch.as_tensor(np.asarray(kernel, dtype=np.float64))
+    expected = F.conv_transpose2d(x_t[None, None], w_t[None, None], stride=stride,
+                                  padding=padding)[0, 0].numpy()
+    np.testing.assert_allclose(drawn_grid(fig, "result"), expected, rtol=5e-3)
+    total = drawn_grid(fig, "sum")
+    crop = total[padding:total.shape[0] - padding, padding:total.shape[1] - padding]
+    np.testing.assert_allclose(crop, expected, rtol=5e-3)
+
+
+def test_plot_transposed_convolution_draws_one_partial_product_per_input_cell():
+    x, kernel = np.array([[1, 2], [3, 4]]), np.array([[1, 0, 1], [2, 1, 0], [0, 1, 1]])
+    fig = plot_transposed_convolution(x, kernel, stride=2)
+    for i, j in itertools.product(range(2), range(2)):
+        cells = {}
+        for text in fig.findobj(Text):
+            parts = (text.get_gid() or "").split()
+            if parts[:3] == ["partial", str(i), str(j)] and text.get_text():
+                cells[int(parts[3]), int(parts[4])] = float(text.get_text())
+        # x[i, j] * kernel, placed at stride * (i, j) in the 5x5 uncropped output
+        expected = {(2 * i + r, 2 * j + c): x[i, j] * kernel[r, c]
+                    for r, c in itertools.product(range(3), range(3))}
+        assert cells == expected
+
+
+def test_plot_transposed_convolution_accepts_tensors_that_require_grad():
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    fig = plot_transposed_convolution(x, torch.ones(2, 2, requires_grad=True))
+    np.testing.assert_array_equal(drawn_grid(fig, "result"),
+                                  [[1, 3, 2], [4, 10, 6], [3, 7, 4]])
