@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import torch
 
-PREFIX, SUFFIX = "epoch-", ".pt"
+PREFIX, SUFFIX, TMP_PREFIX = "epoch-", ".pt", ".tmp-"
 
 
 def _rng_states() -> dict[str, Any]:
@@ -86,7 +86,7 @@ class Checkpoint:
 
     def save(self, epoch: int, history: dict[str, Any], **objects: Any) -> Path:
         """Save ``epoch`` (epochs done), ``history`` and the named objects; keep only the newest file."""
-        if not isinstance(epoch, int) or epoch < 1:
+        if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 1:
             raise ValueError(f"Checkpoint.save: epoch must be an int >= 1, got {epoch!r}")
         payload = {
             "epoch": epoch,
@@ -96,10 +96,12 @@ class Checkpoint:
         }
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{PREFIX}{epoch:04d}{SUFFIX}"
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=SUFFIX)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=TMP_PREFIX, suffix=SUFFIX)
         try:
             with os.fdopen(fd, "wb") as f:
                 torch.save(payload, f)
+                f.flush()
+                os.fsync(f.fileno())  # on disk before the rename, so a crash cannot leave it half-written
             os.replace(tmp, path)  # atomic: a reader sees the old file or the whole new one
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -107,6 +109,8 @@ class Checkpoint:
         for old in self.files():
             if old != path:
                 old.unlink()
+        for stale in self.folder.glob(f"{TMP_PREFIX}*{SUFFIX}"):  # left by a process killed mid-write
+            stale.unlink(missing_ok=True)
         return path
 
     def restore(self, verbose: bool = True, **objects: Any) -> tuple[int, dict[str, Any]]:
