@@ -242,7 +242,7 @@ def animate_convolution(input_size: int = 5, kernel_size: int = 3, stride: int =
         in_texts[r, c].set_color("black" if inside else "0.45")
     _grid(ax, k_left, 1, kernel.numpy(), (kernel_size, kernel_size),
           f"kernel, stride {stride}", "kernel", color=_KERNEL_COLOR)
-    out_top = 1 + (max(side, kernel_size) - out) / 2 if out < side else 1
+    out_top = 1 + (max(side, kernel_size) - out) / 2  # centred beside the input (out <= side)
     out_patches, out_texts = _grid(ax, o_left, out_top, None, (out, out),
                                    f"output {out}x{out}", "output")
     window = ax.add_patch(Rectangle((0, 1), kernel_size, kernel_size, facecolor=_WINDOW_COLOR,
