@@ -1,0 +1,1 @@
+"""Benchmarks of the course book: notebook, build, data-pipeline and training speed (`make bench`)."""
