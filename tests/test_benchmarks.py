@@ -1,0 +1,268 @@
+"""The benchmark's own logic: medians, targets, results.json, parsers and the pipelines it compares."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # benchmarks/ is not an installed package, unlike utils/
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import __main__ as cli  # noqa: E402
+from benchmarks import commands, denoiser, faces, imports, notebooks  # noqa: E402
+from benchmarks.results import Figure, build_results, format_table, median, write_results  # noqa: E402,E501
+
+
+# --------------------------------------------------------------------------- bookkeeping
+
+def test_median_of_odd_count_is_the_middle_value():
+    assert median([3.0, 1.0, 100.0]) == 3.0
+
+
+def test_median_of_even_count_is_the_mean_of_the_middle_two():
+    assert median([4, 1, 3, 2]) == 2.5
+
+
+@pytest.mark.parametrize("bad", [[], [1.0, math.nan]])
+def test_median_rejects_empty_or_nan_samples(bad):
+    with pytest.raises(ValueError, match="median"):
+        median(bad)
+
+
+def test_figure_value_is_the_median_of_its_samples():
+    assert Figure("x", "s", [5, 1, 3]).value == 3.0
+
+
+@pytest.mark.parametrize("comparison, samples, met", [
+    ("<=", [9.0, 10.0, 30.0], True),   # median 10 <= 10
+    ("<=", [11.0], False),
+    (">=", [10.0], True),
+    (">=", [9.9], False),
+])
+def test_figure_meets_its_target_by_its_comparison(comparison, samples, met):
+    assert Figure("x", "s", samples, target=10.0, comparison=comparison).met is met
+
+
+def test_unmeasured_or_failed_figure_never_meets_its_target():
+    assert Figure("x", "s", [], target=10.0).met is False
+    assert Figure("x", "s", [1.0], target=10.0, error="exit status 2").met is False
+
+
+def test_figure_without_target_has_no_met():
+    assert Figure("x", "s", [1.0]).met is None
+
+
+def test_figure_rejects_unknown_comparison():
+    with pytest.raises(ValueError, match="comparison"):
+        Figure("x", "s", [1.0], target=1.0, comparison="<")
+
+
+def test_results_list_each_target_with_name_value_unit_target_and_met(tmp_path):
+    figures = [Figure("fast enough", "s", [1.0, 2.0, 3.0], target=5.0, note="median of 3"),
+               Figure("too slow", "s", [9.0], target=5.0),
+               Figure("information", "MiB", [100.0])]
+    document = build_results(figures, {"quick": True}, root=None)
+    assert [t["name"] for t in document["targets"]] == ["fast enough", "too slow"]
+    first = document["targets"][0]
+    assert {k: first[k] for k in ("value", "unit", "target", "comparison", "met", "runs")} == {
+        "value": 2.0, "unit": "s", "target": 5.0, "comparison": "<=", "met": True, "runs": 3}
+    assert document["targets"][1]["met"] is False and document["all_met"] is False
+    assert [f["name"] for f in document["figures"]] == ["information"]
+    assert "met" not in document["figures"][0]
+    assert document["schema"] == 1 and document["options"] == {"quick": True}
+    path = tmp_path / "out" / "results.json"
+    write_results(document, path)
+    assert json.loads(path.read_text())["targets"][0]["name"] == "fast enough"
+    assert list(path.parent.iterdir()) == [path]  # no temporary file left behind
+
+
+def test_committed_results_follow_the_schema():
+    path = Path(cli.RESULTS)
+    if not path.exists():
+        pytest.skip("benchmarks/results.json is written by `make bench`")
+    document = json.loads(path.read_text())
+    assert document["targets"], "results.json lists no targets"
+    for target in document["targets"]:
+        assert {"name", "value", "unit", "target", "met"} <= set(target)
+        assert isinstance(target["met"], bool)
+
+
+def test_table_shows_value_target_and_unmet_targets_loudly():
+    table = format_table([Figure("make test", "s", [400.0], target=360.0, note="1 run"),
+                          Figure("book", "s", [], target=600.0, error="exit status 2")])
+    lines = table.splitlines()
+    assert lines[0].split()[:3] == ["figure", "value", "unit"]
+    assert "make test" in lines[2] and "400" in lines[2] and "<= 360" in lines[2]
+    assert " NO " in lines[2] and "1 run" in lines[2]
+    assert "FAILED: exit status 2" in lines[3]
+
+
+# --------------------------------------------------------------------------- command line
+
+def test_quick_runs_once_skips_book_and_test_and_keeps_committed_results():
+    args = cli.parse_args(["--quick"])
+    assert args.repeat == 1
+    assert "book" not in args.only and "test" not in args.only and "notebooks" in args.only
+    assert args.out != cli.RESULTS and cli.WORK in args.out.parents
+
+
+def test_full_run_writes_the_committed_results_with_slow_figures_once():
+    args = cli.parse_args([])
+    assert args.out == cli.RESULTS and args.repeat == 3 and args.repeat_slow == 1
+    assert set(args.only) == set(cli.SECTIONS)
+    assert cli.parse_args(["--repeat-slow", "2"]).repeat_slow == 2
+
+
+def test_notebook_targets_are_the_issues():
+    assert cli.NOTEBOOK_TARGETS_S == {"smoke": 30.0, "cpu": 180.0}
+
+
+# --------------------------------------------------------------------------- parsers
+
+IMPORTTIME = """\
+import time: self [us] | cumulative | imported package
+import time:       100 |        100 |     torch._C
+import time:      2000 |       2100 |   torch
+import time:       300 |        300 |       deep.inside
+import time:       500 |        800 |   torchvision.utils
+import time:        50 |       3000 | utils.plotting
+import time:        10 |         10 | unrelated
+"""
+
+
+def test_importtime_report_is_split_into_direct_imports():
+    assert imports.parse_importtime(IMPORTTIME, "utils.plotting") == {
+        "utils.plotting": 0.003, "torch": 0.0021, "torchvision.utils": 0.0008}
+
+
+def test_importtime_parser_names_a_missing_module():
+    with pytest.raises(ValueError, match="missing.module"):
+        imports.parse_importtime(IMPORTTIME, "missing.module")
+
+
+def _executed_notebook(lines: list[str]) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell("print(...)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines))]
+    return nbformat.v4.new_notebook(cells=[cell])
+
+
+def test_held_out_mse_is_read_from_the_printed_lines():
+    training = _executed_notebook(["epoch 10/10: training MSE 0.0150"])
+    held_out = _executed_notebook([
+        "held-out 8s: 100",
+        "MSE of the noisy input:      0.1089",
+        "MSE of the denoised output:  0.0213  (5.1 times lower)",
+    ])
+    training.cells += held_out.cells
+    assert denoiser.held_out_mse(training) == {"noisy": 0.1089, "denoised": 0.0213}
+
+
+def test_held_out_mse_says_which_line_is_missing():
+    with pytest.raises(ValueError, match="denoised"):
+        denoiser.held_out_mse(_executed_notebook(["held-out 8s", "MSE of the noisy input: 0.1"]))
+
+
+def test_training_time_counts_only_the_denoising_sections_training_cell():
+    cells = [nbformat.v4.new_markdown_cell("## 2.1 Dimensionality reduction"),
+             nbformat.v4.new_code_cell("loss.backward()"),
+             nbformat.v4.new_markdown_cell("## 2.2 Denoising MNIST 8s"),
+             nbformat.v4.new_code_cell("x = 1"),
+             nbformat.v4.new_code_cell("loss.backward()")]
+    execution = notebooks.Execution("02_autoencoders", "cpu", 60.0,
+                                    nbformat.v4.new_notebook(cells=cells),
+                                    cell_seconds=[(1, 5.0), (3, 1.0), (4, 40.0)])
+    assert denoiser.training_seconds(execution) == 40.0
+
+
+def test_cell_seconds_come_from_nbclient_timing_metadata():
+    cell = nbformat.v4.new_code_cell("x = 1")
+    cell.metadata["execution"] = {"iopub.execute_input": "2026-01-01T10:00:00.000000Z",
+                                  "shell.execute_reply": "2026-01-01T10:00:02.500000Z"}
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"), cell])
+    assert notebooks.cell_seconds(notebook) == [(1, 2.5)]
+
+
+# --------------------------------------------------------------------------- face pipelines
+
+def test_fifty_epoch_ratio_counts_the_one_off_decode():
+    # lecture 2 s/epoch; decode once 2 s, then 0.02 s/epoch: 100 s against 3 s
+    assert faces.total_ratio(2.0, 2.0, 0.02, epochs=50) == pytest.approx(100 / 3)
+
+
+@pytest.fixture(scope="module")
+def face_files(tmp_path_factory):
+    return faces.make_face_files(tmp_path_factory.mktemp("faces"), n_images=6, size=24,
+                                 n_classes=2)
+
+
+def test_face_files_are_rgb_pngs_in_imagefolder_layout_and_reused(face_files):
+    from PIL import Image
+
+    files = sorted(face_files.glob("*/*.png"))
+    assert len(files) == 6 and {p.parent.name for p in files} == {"person_00", "person_01"}
+    with Image.open(files[0]) as img:
+        assert img.size == (24, 24) and img.mode == "RGB"
+    before = files[0].stat().st_mtime_ns
+    faces.make_face_files(face_files, n_images=6, size=24, n_classes=2)
+    assert files[0].stat().st_mtime_ns == before
+
+
+def test_both_pipelines_deliver_the_same_images(face_files):
+    """The comparison is fair: decode-once gives what the lecture's loader gives."""
+    lecture = faces.lecture_loader(face_files, image_size=16, batch_size=6)
+    lecture_images = torch.cat([x for x, _ in torch.utils.data.DataLoader(
+        lecture.dataset, batch_size=6, shuffle=False)])  # same order as the files
+    from utils.data import faces_tensor, to_signed_unit
+
+    ours = to_signed_unit(faces_tensor(16, folder=face_files))
+    assert ours.shape == lecture_images.shape == (6, 3, 16, 16)
+    assert torch.allclose(ours, lecture_images, atol=1e-6)
+
+
+def test_tensor_epochs_count_every_image_once_per_epoch():
+    from utils.data import TensorBatches
+
+    images = torch.zeros(10, 3, 4, 4, dtype=torch.uint8)
+    seconds, count = faces.time_tensor_epochs(TensorBatches(images, 4), epochs=3,
+                                              device=torch.device("cpu"))
+    assert count == 10 and seconds >= 0
+
+
+# --------------------------------------------------------------------------- make commands
+
+def test_clean_env_drops_the_course_variables(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "gpu")
+    monkeypatch.setenv("COURSE_RUNS", "/tmp/old-runs")
+    env = commands.clean_env(COURSE_PROFILE="cpu")
+    assert env["COURSE_PROFILE"] == "cpu" and "COURSE_RUNS" not in env
+
+
+def test_make_never_reinstalls_the_venv_mid_benchmark():
+    assert commands.MAKE == ["make", "--old-file=.venv/.installed"]
+
+
+def test_scratch_copy_holds_the_working_tree_but_not_ignored_files(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "lectures").mkdir(parents=True)
+    (repo / ".venv").mkdir()
+    (repo / "_build" / "html").mkdir(parents=True)
+    (repo / ".gitignore").write_text(".venv/\n_build/\n")
+    (repo / "lectures" / "tracked.ipynb").write_text("{}")
+    (repo / "lectures" / "new.ipynb").write_text("{}")
+    (repo / "_build" / "html" / "old.html").write_text("stale")
+    run = {"cwd": repo, "check": True, "capture_output": True}
+    subprocess.run(["git", "init", "-q"], **run)
+    subprocess.run(["git", "add", ".gitignore", "lectures/tracked.ipynb"], **run)
+    copy = commands.scratch_copy(tmp_path / "copy", root=repo)
+    names = sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file())
+    assert names == [".gitignore", "lectures/new.ipynb", "lectures/tracked.ipynb"]
+    assert (copy / ".venv").is_symlink() and (copy / ".venv").resolve() == (repo / ".venv")
+    assert not (copy / "_build").exists()  # the cold build starts from nothing
