@@ -18,7 +18,7 @@ from typing import Callable
 import torch
 
 from benchmarks import commands, denoiser, faces, gan_steps, imports, notebooks
-from benchmarks.results import Figure, build_results, format_table, write_results
+from benchmarks.results import Figure, build_results, format_table, runs_note, write_results
 from utils.runtime import get_device
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,14 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     device = get_device(verbose=False)
     run = Run()
     slow = args.repeat_slow
-    slow_note = "1 run (takes minutes)" if slow == 1 else f"median of {slow} runs"
+    slow_note = runs_note(slow, "1 run (takes minutes)")
     print(f"Benchmarks on {device.type}, torch {torch.__version__}, "
           f"{torch.get_num_threads()} threads; figures are medians of {args.repeat} runs, "
           f"slow ones of {slow}" + (" (QUICK: machinery check only)" if args.quick else ""))
 
     if "notebooks" in args.only:
         run.section("notebooks, smoke profile", lambda: measure_notebooks(
-            run, "smoke", args.repeat, f"median of {args.repeat} runs"))
+            run, "smoke", args.repeat, runs_note(args.repeat)))
         if not args.quick:
             run.section("notebooks, cpu profile", lambda: measure_notebooks(
                 run, "cpu", slow, slow_note))

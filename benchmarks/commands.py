@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.results import Figure
+from benchmarks.results import Figure, runs_note
 
 ROOT = Path(__file__).resolve().parents[1]
 # "after set-up": never let a missing or older install stamp start a pip install mid-benchmark
@@ -100,7 +100,7 @@ def measure_book(work: Path, profile: str = "cpu", cached_repeat: int = 3,
                               error=cold_error))
     figures.append(Figure(f"make book ({profile}), cached: nothing changed", "s", cached_s,
                           target=15.0, error=cached_error,
-                          note=f"median of {cached_repeat} runs after the cold build"))
+                          note=runs_note(cached_repeat) + " after the cold build"))
     return figures
 
 
@@ -113,6 +113,6 @@ def measure_tests(work: Path, repeat: int = 1, timeout: float = 3600) -> list[Fi
         samples.append(seconds)
         if error:
             break
-    note = "1 run (takes minutes)" if repeat == 1 else f"median of {repeat} runs"
+    note = runs_note(repeat, "1 run (takes minutes)")
     return [Figure("make test (after set-up)", "s", samples, target=360.0, note=note,
                    error=error)]

@@ -33,6 +33,11 @@ def median(samples: Sequence[float]) -> float:
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
+def runs_note(runs: int, single: str = "1 run") -> str:
+    """Return how a figure was reduced: "median of N runs", or ``single`` for one run."""
+    return single if runs == 1 else f"median of {runs} runs"
+
+
 @dataclass
 class Figure:
     """One measured figure: the median of ``samples``, optionally checked against a target.

@@ -266,3 +266,10 @@ def test_scratch_copy_holds_the_working_tree_but_not_ignored_files(tmp_path):
     assert names == [".gitignore", "lectures/new.ipynb", "lectures/tracked.ipynb"]
     assert (copy / ".venv").is_symlink() and (copy / ".venv").resolve() == (repo / ".venv")
     assert not (copy / "_build").exists()  # the cold build starts from nothing
+
+
+def test_runs_note_says_median_only_when_there_are_several_runs():
+    from benchmarks.results import runs_note
+
+    assert runs_note(3) == "median of 3 runs"
+    assert runs_note(1, "1 run (takes minutes)") == "1 run (takes minutes)"
