@@ -1,0 +1,195 @@
+"""Unit tests of the site's Sphinx extension and build script (no Sphinx build, no browser)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from docutils import nodes
+from docutils.frontend import get_default_settings
+from docutils.parsers.rst import Parser
+from docutils.utils import new_document
+from myst_nb.core.render import MimeData, load_mime_renders
+
+from utils import book_build, book_ext
+
+
+def fake_renderer() -> SimpleNamespace:
+    """Return the little of myst-nb's element renderer that the mime plugins use."""
+    document = new_document("page", get_default_settings(Parser))
+    return SimpleNamespace(
+        renderer=SimpleNamespace(document=document),
+        render_text_html=lambda data: [nodes.raw(text=data.string, format="html",
+                                                 classes=["output", "text_html"])],
+    )
+
+
+FIGURE = {"data": [{"type": "scatter3d", "x": [1], "y": [2], "z": [3], "name": "</script>"}],
+          "layout": {"height": 400}}
+
+
+# -- execution cache per profile ------------------------------------------------------------
+
+
+def test_each_profile_gets_its_own_execution_cache(tmp_path):
+    smoke = book_ext.profile_cache_dir(tmp_path, "smoke", "abc")
+    cpu = book_ext.profile_cache_dir(tmp_path, "cpu", "abc")
+    assert smoke != cpu and smoke.is_dir() and cpu.is_dir()
+
+
+def test_cache_is_cleared_when_the_helper_code_changes(tmp_path):
+    cache = book_ext.profile_cache_dir(tmp_path, "cpu", "old")
+    (cache / "executed.ipynb").write_text("{}")
+    assert (book_ext.profile_cache_dir(tmp_path, "cpu", "old") / "executed.ipynb").exists()
+    assert not (book_ext.profile_cache_dir(tmp_path, "cpu", "new") / "executed.ipynb").exists()
+
+
+def test_fingerprint_follows_the_helpers_but_not_the_build_code(tmp_path):
+    (tmp_path / "plotting.py").write_text("A = 1\n")
+    (tmp_path / "book_ext.py").write_text("B = 1\n")
+    before = book_ext.utils_fingerprint(tmp_path)
+    (tmp_path / "book_ext.py").write_text("B = 2\n")
+    assert book_ext.utils_fingerprint(tmp_path) == before
+    (tmp_path / "plotting.py").write_text("A = 2\n")
+    assert book_ext.utils_fingerprint(tmp_path) != before
+
+
+def test_build_uses_the_profile_cache_and_tells_the_pages(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "cpu")
+    app = SimpleNamespace(outdir=str(tmp_path / "_build" / "html"), srcdir=str(tmp_path))
+    config = SimpleNamespace(nb_execution_cache_path="", myst_substitutions={"other": "x"})
+    book_ext.use_profile(app, config)
+    assert Path(config.nb_execution_cache_path) == tmp_path / "_build" / ".jupyter_cache" / "cpu"
+    assert config.course_profile == "cpu" and config.course_build_key.startswith("cpu-")
+    assert config.myst_substitutions == {"other": "x", "course_profile": "cpu"}
+
+
+# -- plotly ---------------------------------------------------------------------------------
+
+
+def test_plotly_output_becomes_a_div_drawn_by_the_sites_plotly_js():
+    data = MimeData(book_ext.PLOTLY_MIME, FIGURE)
+    [node] = book_ext.PlotlyMimeRenderer.handle_mime(fake_renderer(), data, False)
+    html = node.astext()
+    div_id = re.search(r'<div id="([\w-]+)"', html).group(1)
+    assert f'Plotly.newPlot("{div_id}", ' in html
+    assert "height:400px" in html
+    assert "</script>" not in html.split("<script", 1)[1][:-len("</script>\n")], "unescaped </script>"
+    assert book_ext.PLOTLY_CLASS in node["classes"]
+
+
+def test_plotly_figures_on_one_page_get_distinct_ids():
+    renderer = fake_renderer()
+    ids = [re.search(r'id="([\w-]+)"', book_ext.PlotlyMimeRenderer.handle_mime(
+        renderer, MimeData(book_ext.PLOTLY_MIME, json.dumps(FIGURE)), False)[0].astext()).group(1)
+        for _ in range(2)]
+    assert ids[0] != ids[1]
+
+
+def test_plotly_renderer_leaves_other_outputs_to_myst_nb():
+    assert book_ext.PlotlyMimeRenderer.handle_mime(fake_renderer(), MimeData("text/plain", "x"), False) is None
+
+
+def test_plotly_mime_type_outranks_the_others_on_html_pages():
+    assert ("html", book_ext.PLOTLY_MIME, 5) in book_ext.PlotlyMimeRenderer.mime_priority_overrides
+
+
+def test_mime_plugins_are_registered_with_myst_nb():
+    plugins = load_mime_renders()
+    assert book_ext.PlotlyMimeRenderer in plugins
+    assert book_ext.JsAnimationMimeRenderer in plugins
+
+
+# -- animations -----------------------------------------------------------------------------
+
+
+def test_animation_html_loses_its_cdn_stylesheet_and_keeps_its_player():
+    from matplotlib import pyplot as plt
+    from matplotlib.animation import FuncAnimation
+
+    fig, ax = plt.subplots(figsize=(1, 1))
+    anim = FuncAnimation(fig, lambda i: ax.set_title(str(i)), frames=2)
+    html = anim.to_jshtml()
+    plt.close(fig)
+    assert "https://" in html
+    [node] = book_ext.JsAnimationMimeRenderer.handle_mime(fake_renderer(), MimeData("text/html", html), False)
+    assert "https://" not in node.astext() and "http://" not in node.astext()
+    assert "_anim_img" in node.astext() and "Next frame" in node.astext()
+
+
+def test_plain_html_outputs_are_left_to_myst_nb():
+    data = MimeData("text/html", "<table><tr><td>1</td></tr></table>")
+    assert book_ext.JsAnimationMimeRenderer.handle_mime(fake_renderer(), data, False) is None
+
+
+# -- progress bars --------------------------------------------------------------------------
+
+
+def test_progress_bar_redraws_collapse_to_the_last_state():
+    outputs = [
+        {"output_type": "stream", "name": "stderr", "text": "\r  0%|          | 0/3"},
+        {"output_type": "stream", "name": "stdout", "text": "epoch 1\n"},
+        {"output_type": "stream", "name": "stderr", "text": "\r 67%|######    | 2/3\r100%|##########| 3/3"},
+        {"output_type": "stream", "name": "stderr", "text": "\n"},
+    ]
+    merged = book_ext.coalesce_streams(outputs)
+    assert [o["text"] for o in merged] == ["100%|##########| 3/3\n", "epoch 1\n"]
+    assert outputs[0]["text"] == "\r  0%|          | 0/3", "the cached outputs must stay as they were"
+
+
+def test_terminal_text_applies_backspaces_and_keeps_lines():
+    assert book_ext.terminal_text("ab\bc\nline 2\r\nx\ry\n") == "ac\nline 2\ny\n"
+
+
+# -- launch links, set-up cell, scripts -------------------------------------------------------
+
+
+def test_kaggle_link_opens_the_notebook_from_the_repository():
+    url = book_ext.kaggle_url("https://github.com/org/repo/", "main", "lectures/02_autoencoders.ipynb")
+    assert url == ("https://kaggle.com/kernels/welcome?src="
+                   "https://github.com/org/repo/blob/main/lectures/02_autoencoders.ipynb")
+
+
+def test_kaggle_button_joins_the_launch_menu_of_notebook_pages_only():
+    app = SimpleNamespace(
+        env=SimpleNamespace(doc2path=lambda name: f"/book/{name}.ipynb" if name.endswith("nb") else f"/book/{name}.md"),
+        config=SimpleNamespace(html_theme_options={"repository_url": "https://github.com/o/r",
+                                                   "repository_branch": "main", "path_to_docs": ""}))
+    launch = {"label": "launch-buttons", "buttons": []}
+    book_ext.add_kaggle_button(app, "lectures/nb", "page.html", {"header_buttons": [launch]}, None)
+    assert launch["buttons"][0]["url"].endswith("src=https://github.com/o/r/blob/main/lectures/nb.ipynb")
+    markdown = {"label": "launch-buttons", "buttons": []}
+    book_ext.add_kaggle_button(app, "lectures/page", "page.html", {"header_buttons": [markdown]}, None)
+    assert markdown["buttons"] == []
+
+
+def test_duplicate_scripts_are_dropped_keeping_the_first():
+    from sphinx.builders.html._assets import _JavaScript
+
+    scripts = [_JavaScript(None, body="const A = 1"), _JavaScript("x.js"),
+               _JavaScript("", body="const A = 1", priority=500)]
+    context = {"script_files": scripts}
+    book_ext.drop_duplicate_scripts(None, "page", "page.html", context, None)
+    assert context["script_files"] == scripts[:2]
+
+
+# -- the build script -----------------------------------------------------------------------
+
+
+def test_build_command_treats_warnings_as_errors():
+    command = book_build.build_command(Path("/book"))
+    assert command[-5:] == ["build", "/book", "-W", "-n", "--keep-going"]
+    assert book_build.build_command(Path("/book"), rebuild_all=True)[-1] == "--all"
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("/book/lectures/index.md:3: WARNING: unknown document: 'x'", True),
+    ("ERROR: something broke", True),
+    ("[IPKernelApp] WARNING | Kernel is running over TCP", False),
+    ("build succeeded.", False),
+])
+def test_build_log_warnings_are_counted(line, expected):
+    assert book_build.is_warning(line) is expected

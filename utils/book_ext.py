@@ -1,0 +1,297 @@
+"""The course book's Sphinx extension: pages that work offline, built with a known profile.
+
+Listed under ``sphinx.extra_extensions`` in ``_config.yml``. It
+
+- keeps one Jupyter execution cache per ``COURSE_PROFILE`` (the cache keys on notebook
+  content only, so a page executed with ``smoke`` must never be served for ``cpu``) and
+  tells the landing page which profile built the site (``{{ course_profile }}``);
+- draws plotly figures (plotly 7 leaves only ``application/vnd.plotly.v1+json`` in a
+  notebook) with one copy of plotly.js served from ``_static``;
+- drops the CDN stylesheet that ``anim.to_jshtml()`` links (the theme's own icons draw
+  the animation buttons);
+- adds "Open in Kaggle" to each notebook's launch menu and folds the set-up cell;
+- keeps every script once per page (sphinx-thebe's settings are added twice);
+- shows each progress bar in its final state (with ``nb_merge_streams``).
+
+The two ``*MimeRenderer`` classes are myst-nb plugins, registered as entry points in
+``pyproject.toml`` (group ``myst_nb.mime_renderers``).
+"""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+import json
+import os
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+from utils.runtime import get_profile_name
+
+LOGGER = logging.getLogger(__name__)
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+PLOTLY_CLASS = "course-plotly"
+HTML_BUILDERS = ("html", "dirhtml", "singlehtml")
+UTILS_DIR = Path(__file__).resolve().parent
+FINGERPRINT_FILE = "course-fingerprint.txt"
+# matplotlib's jshtml template links Font Awesome 4 from a CDN for its buttons.
+_CDN_STYLESHEET = re.compile(r'<link\s+rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*"\s*/?>')
+
+
+# -- one execution cache per profile ---------------------------------------------------
+
+
+def utils_fingerprint(folder: Path = UTILS_DIR) -> str:
+    """Return a short hash of the helper modules the notebooks run (not this build code)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        if not path.name.startswith("book_"):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def profile_cache_dir(base: Path, profile: str, fingerprint: str) -> Path:
+    """Return ``base/profile``, emptied first when it holds runs of other helper code."""
+    cache = Path(base) / profile
+    stamp = cache / FINGERPRINT_FILE
+    if cache.exists() and (not stamp.exists() or stamp.read_text().strip() != fingerprint):
+        LOGGER.info(f"utils/ changed since the notebooks ran: clearing {cache}")
+        shutil.rmtree(cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fingerprint + "\n")
+    return cache
+
+
+def use_profile(app: Sphinx, config: Config) -> None:
+    """Pick the profile, point myst-nb at its cache, and expose it to the pages."""
+    profile = get_profile_name()
+    os.environ["COURSE_PROFILE"] = profile  # the kernels this build starts use the same scale
+    # A static page shows no widgets, so tqdm.auto's "IProgress not found" advice is noise here.
+    os.environ["PYTHONWARNINGS"] = ",".join(
+        filter(None, [os.environ.get("PYTHONWARNINGS"), "ignore:IProgress not found"]))
+    fingerprint = utils_fingerprint()
+    base = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
+    if not base.is_absolute():
+        base = Path(app.srcdir) / base
+    config.nb_execution_cache_path = str(profile_cache_dir(base, profile, fingerprint))
+    # A value with rebuild="env": when it changes, Sphinx re-reads every page.
+    config.course_build_key = f"{profile}-{fingerprint}"
+    config.course_profile = profile
+    config.myst_substitutions = {**config.myst_substitutions, "course_profile": profile}
+    LOGGER.info(f"COURSE_PROFILE={profile}; execution cache {config.nb_execution_cache_path}")
+
+
+# -- plotly figures with the site's own plotly.js -----------------------------------------
+
+
+def plotly_js_name() -> str:
+    """Return the file name under ``_static`` of the installed plotly.js."""
+    from plotly.offline import get_plotlyjs_version
+
+    return f"plotly-{get_plotlyjs_version()}.min.js"
+
+
+def plotly_figure_html(figure: dict[str, Any], div_id: str) -> str:
+    """Return a div and a script that draw ``figure`` (plotly's JSON) with ``Plotly.newPlot``."""
+    layout = figure.get("layout", {})
+    config = {"responsive": True, "displaylogo": False, **figure.get("config", {})}
+    height = f"{layout['height']}px" if "height" in layout else "525px"
+    width = f"{layout['width']}px" if "width" in layout else "100%"
+    args = ", ".join(
+        # "<" only occurs inside JSON strings, where \u003c is the same character.
+        json.dumps(part, separators=(",", ":")).replace("<", "\\u003c")
+        for part in (figure.get("data", []), layout, config)
+    )
+    return (
+        f'<div id="{div_id}" class="plotly-graph-div" style="height:{height}; width:{width};"></div>\n'
+        f'<script type="text/javascript">Plotly.newPlot("{div_id}", {args});</script>\n'
+    )
+
+
+class PlotlyMimeRenderer:
+    """myst-nb plugin: render ``application/vnd.plotly.v1+json`` outputs on HTML pages."""
+
+    mime_priority_overrides = [(builder, PLOTLY_MIME, 5) for builder in HTML_BUILDERS]
+
+    @staticmethod
+    def handle_mime(renderer: Any, data: Any, inline: bool) -> list[nodes.Element] | None:
+        """Return a raw HTML node drawing the figure, or None for other mime types."""
+        if data.mime_type != PLOTLY_MIME:
+            return None
+        figure = json.loads(data.content) if isinstance(data.content, (str, bytes)) else data.content
+        document = renderer.renderer.document
+        count = document.get("course_plotly_count", 0) + 1
+        document["course_plotly_count"] = count
+        digest = hashlib.sha1(json.dumps(figure, sort_keys=True).encode()).hexdigest()[:10]
+        html = plotly_figure_html(figure, f"plotly-{digest}-{count}")
+        return [nodes.raw("", html, format="html", classes=["output", PLOTLY_CLASS])]
+
+
+def add_plotly_script(app: Sphinx, pagename: str, templatename: str, context: dict,
+                      doctree: nodes.document | None) -> None:
+    """Load the site's plotly.js on the pages that draw a plotly figure, and only there."""
+    if doctree is not None and any(
+        PLOTLY_CLASS in node["classes"] for node in doctree.findall(nodes.raw)
+    ):
+        app.add_js_file(plotly_js_name())
+
+
+def copy_plotly_js(app: Sphinx, exception: Exception | None) -> None:
+    """Copy plotly.js from the installed plotly package into the site's ``_static`` once."""
+    if exception is not None or app.builder.format != "html":
+        return
+    import plotly
+
+    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    target = Path(app.outdir) / "_static" / plotly_js_name()
+    if not target.exists() or not filecmp.cmp(source, target, shallow=True):
+        shutil.copyfile(source, target)
+
+
+# -- matplotlib animations --------------------------------------------------------------
+
+
+class JsAnimationMimeRenderer:
+    """myst-nb plugin: show ``anim.to_jshtml()`` without its CDN stylesheet."""
+
+    mime_priority_overrides: list[tuple[str, str, int]] = []
+
+    @staticmethod
+    def handle_mime(renderer: Any, data: Any, inline: bool) -> list[nodes.Element] | None:
+        """Return the animation's HTML minus the Font Awesome 4 link; None for other outputs."""
+        if data.mime_type != "text/html" or "_anim_img" not in data.string:
+            return None
+        html = _CDN_STYLESHEET.sub("", data.string)
+        nodes_ = renderer.render_text_html(replace(data, content=html))
+        for node in nodes_:
+            node["classes"].append("course-animation")
+        return nodes_
+
+
+# -- progress bars ----------------------------------------------------------------------
+
+
+def terminal_text(text: str) -> str:
+    r"""Return ``text`` as a terminal leaves it: ``\r`` restarts its line, ``\b`` erases a character."""
+    lines = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        kept: list[str] = []
+        for char in line.rstrip("\r").rsplit("\r", 1)[-1]:
+            if char != "\b":
+                kept.append(char)
+            elif kept:
+                kept.pop()
+        lines.append("".join(kept))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def coalesce_streams(outputs: list[Any]) -> list[Any]:
+    r"""Return the outputs with each stream merged into its first output, as a terminal shows it.
+
+    Replaces myst-nb's own merge (``nb_merge_streams``), which ends every chunk with a
+    newline before handling ``\r``, so that each redraw of a tqdm bar became a new line.
+    """
+    merged: list[Any] = []
+    streams: dict[str, Any] = {}
+    for output in outputs:
+        if output.get("output_type") != "stream":
+            merged.append(output)
+        elif output["name"] in streams:
+            streams[output["name"]]["text"] += output["text"]
+        else:
+            streams[output["name"]] = output = type(output)(output)  # leave the cached one intact
+            merged.append(output)
+    for output in streams.values():
+        output["text"] = terminal_text(output["text"])
+    return merged
+
+
+# -- launch links and the set-up cell ---------------------------------------------------
+
+
+def kaggle_url(repository_url: str, branch: str, path_in_repo: str) -> str:
+    """Return the link that opens a notebook of the repository on Kaggle."""
+    return f"https://kaggle.com/kernels/welcome?src={repository_url.rstrip('/')}/blob/{branch}/{path_in_repo}"
+
+
+def add_kaggle_button(app: Sphinx, pagename: str, templatename: str, context: dict,
+                      doctree: nodes.document | None) -> None:
+    """Append "Kaggle" to the launch menu the theme built for a notebook page."""
+    groups = [b for b in context.get("header_buttons", []) if b.get("label") == "launch-buttons"]
+    if not groups or not str(app.env.doc2path(pagename)).endswith(".ipynb"):
+        return
+    options = app.config.html_theme_options
+    folder = options.get("path_to_docs", "").strip("/")
+    path_in_repo = f"{folder}/{pagename}.ipynb" if folder else f"{pagename}.ipynb"
+    groups[0]["buttons"].append({
+        "type": "link",
+        "text": "Kaggle",
+        "tooltip": "Open in Kaggle",
+        "icon": "fab fa-kaggle",
+        "label": "launch-kaggle-button",
+        "url": kaggle_url(options["repository_url"], options.get("repository_branch", "main"),
+                          path_in_repo),
+    })
+
+
+class FoldSetupCell(SphinxPostTransform):
+    """Fold the source of a notebook's first code cell when it is the bootstrap and set-up.
+
+    Its output (the device and profile it chose) stays visible. Runs before
+    myst-nb's ``HideInputCells`` (priority 199), which does the folding.
+    """
+
+    default_priority = 150
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        """Mark the first code cell ``hide_mode="input"`` if it installs the helpers."""
+        for node in self.document.findall(nodes.container):
+            if node.get("nb_element") == "cell_code":
+                if "%pip install" in node.astext() and not node.get("hide_mode"):
+                    node["hide_mode"] = "input"
+                    node["prompt_show"] = "Show the set-up code"
+                    node["prompt_hide"] = "Hide the set-up code"
+                return
+
+
+def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, context: dict,
+                           doctree: nodes.document | None) -> None:
+    """Keep each script once (whatever its priority).
+
+    Under Sphinx 7.4 the inline settings of sphinx-thebe and sphinx-togglebutton end up
+    twice on every page, and the second ``const THEBE_JS_URL`` is a JavaScript error.
+    """
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        key = (str(script.filename or ""), tuple(sorted(script.attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the config values, event handlers and transform."""
+    app.add_config_value("course_profile", "", "env")
+    app.add_config_value("course_build_key", "", "env")
+    app.connect("config-inited", use_profile)
+    app.connect("html-page-context", add_plotly_script)
+    app.connect("html-page-context", add_kaggle_button, priority=502)  # after the theme's 501
+    app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.connect("build-finished", copy_plotly_js)
+    app.add_post_transform(FoldSetupCell)
+    import myst_nb.core.render
+
+    myst_nb.core.render.coalesce_streams = coalesce_streams  # see coalesce_streams' docstring
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
