@@ -1,0 +1,132 @@
+"""Fast checks of the book's configuration: table of contents, repository URL, bootstrap cells."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from IPython.core.inputtransformer2 import TransformerManager
+
+ROOT = Path(__file__).resolve().parents[1]
+LECTURES = ROOT / "lectures"
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+REPO_URL = CONFIG["repository"]["url"]
+NOTEBOOKS = sorted(LECTURES.glob("*.ipynb"))
+INSTALL_URL = re.compile(r"git\+([^\s\"'@]+)")
+
+
+def toc_files() -> list[str]:
+    """Return the chapter files the table of contents lists, without suffix."""
+    return [chapter["file"] for part in TOC["parts"] for chapter in part["chapters"]]
+
+
+def first_code_cell(path: Path) -> str:
+    """Return the source of the first code cell of notebook ``path``."""
+    notebook = nbformat.read(path, as_version=4)
+    return next(cell.source for cell in notebook.cells if cell.cell_type == "code")
+
+
+def bootstrap_statement(source: str) -> str:
+    """Return the first statement (the try/except that installs the helpers) as Python code."""
+    python = TransformerManager().transform_cell(source)
+    return ast.unparse(ast.parse(python).body[0])
+
+
+class FakeIPython:
+    """Stands in for ``get_ipython()``: records the magics a cell runs instead of running them."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def run_line_magic(self, name: str, line: str) -> None:
+        self.calls.append((name, line))
+
+
+# -- table of contents ----------------------------------------------------------------------
+
+
+def test_toc_lists_every_page_in_lectures_and_nothing_else():
+    pages = {p.relative_to(ROOT).with_suffix("").as_posix()
+             for p in LECTURES.iterdir() if p.suffix in (".ipynb", ".md")}
+    assert pages == set(toc_files()) | {TOC["root"]}
+
+
+def test_toc_is_the_lecture_as_one_part_with_seven_chapters():
+    assert TOC["format"] == "jb-book" and TOC["root"] == "lectures/index"
+    assert len(TOC["parts"]) == 1
+    assert [Path(f).name for f in toc_files()] == [
+        "00_clarifications", "01_generative_vs_discriminative", "02_autoencoders",
+        "03_convolution_arithmetic", "04_gans", "05_multi_input_networks", "06_conclusion"]
+
+
+# -- _config.yml ----------------------------------------------------------------------------
+
+
+def test_config_names_one_github_repository_and_its_launch_buttons():
+    assert re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", REPO_URL)
+    assert CONFIG["repository"]["branch"] == "main"
+    assert CONFIG["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
+    assert CONFIG["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+    html = CONFIG["html"]
+    assert html["use_repository_button"] and html["use_download_button"]
+
+
+def test_config_executes_notebooks_with_a_cache_and_a_timeout():
+    execute = CONFIG["execute"]
+    assert execute["execute_notebooks"] == "cache"
+    assert isinstance(execute["timeout"], int) and execute["timeout"] > 0
+    assert execute["allow_errors"] is False
+
+
+def test_config_loads_the_course_extension_and_offline_mathjax():
+    extensions = CONFIG["sphinx"]["extra_extensions"]
+    assert "utils.book_ext" in extensions
+    assert "sphinx-mathjax-offline" in extensions
+    assert importlib.util.find_spec("sphinx-mathjax-offline") is not None
+
+
+def test_config_logo_is_the_one_the_project_draws():
+    logo = ROOT / CONFIG["logo"]
+    spec = importlib.util.spec_from_file_location("draw_logo", ROOT / "images" / "draw_logo.py")
+    draw_logo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(draw_logo)
+    assert logo.read_text() == draw_logo.logo_svg()
+
+
+def test_landing_page_shows_the_profile_that_built_the_site():
+    assert "{{ course_profile }}" in (ROOT / f"{TOC['root']}.md").read_text()
+
+
+# -- the bootstrap cell ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_first_code_cell_installs_from_exactly_the_config_repository(path):
+    source = first_code_cell(path)
+    assert "%pip install" in source, f"{path.name}: the first code cell does not install the helpers"
+    assert INSTALL_URL.findall(source) == [REPO_URL]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_bootstrap_installs_from_the_repository_when_utils_is_missing(path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "utils", None)  # as on Colab: `import utils...` fails
+    ipython = FakeIPython()
+    exec(bootstrap_statement(first_code_cell(path)), {"get_ipython": lambda: ipython})
+    assert len(ipython.calls) == 1
+    magic, line = ipython.calls[0]
+    assert magic == "pip" and line.startswith("install")
+    assert f'"git+{REPO_URL}"' in line
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_bootstrap_installs_nothing_when_utils_is_importable(path):
+    ipython = FakeIPython()
+    exec(bootstrap_statement(first_code_cell(path)), {"get_ipython": lambda: ipython})
+    assert ipython.calls == []
