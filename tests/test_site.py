@@ -1,0 +1,343 @@
+"""The built site in a real browser: it works offline, draws its figures and plays its animations.
+
+A session fixture builds the book with ``COURSE_PROFILE=smoke`` (``python -m utils.book_build``;
+an unchanged book rebuilds in seconds), serves ``_build/html`` on a loopback port and drives
+Debian's Chromium headless through Playwright. Every request that leaves the loopback
+address is aborted and recorded. Each page is visited once (``visits``) and screenshot to
+``_build/screenshots/``; the tests below check what the visits recorded.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+import yaml
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.xdist_group("site"),
+    pytest.mark.timeout(2400),  # the first test also builds the book
+]
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+INSTALL_HINT = "install Debian's Chromium with `apt-get install chromium` to run the browser tests"
+
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+REPO_URL = CONFIG["repository"]["url"].rstrip("/")
+BRANCH = CONFIG["repository"].get("branch", "main")
+ORG, REPO = urlsplit(REPO_URL).path.strip("/").split("/")[:2]
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+PAGES = [TOC["root"]] + [chapter["file"] for part in TOC["parts"] for chapter in part["chapters"]]
+NOTEBOOKS = [page for page in PAGES if (ROOT / f"{page}.ipynb").exists()]
+# Pages whose lecture shows matplotlib animations (denoising, convolutions, GAN samples).
+ANIMATED = ["lectures/02_autoencoders", "lectures/03_convolution_arithmetic", "lectures/04_gans"]
+SCATTER_3D_PAGE = "lectures/02_autoencoders"
+
+# Everything a visit records, gathered in the page by one script.
+RECORD_JS = """() => ({
+  brokenImages: Array.from(document.images)
+      .filter(img => !(img.complete && img.naturalWidth > 0))
+      .map(img => img.currentSrc || img.src || img.id || img.outerHTML.slice(0, 80)),
+  links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
+  copyButtons: document.querySelectorAll('button.copybtn').length,
+  foldedSetup: Array.from(document.querySelectorAll('.cell details.hide.above-input'))
+      .map(d => d.open),
+  text: document.body.innerText,
+})"""
+
+
+def in_ci() -> bool:
+    """Return True on a CI runner, where the browser tests must run, never skip."""
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def skip_or_fail(message: str) -> None:
+    """Skip with ``message`` on a laptop; fail in CI."""
+    if in_ci():
+        pytest.fail(f"{message} (CI=true: browser tests never skip)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Return headless Chromium (Debian's, never a downloaded one)."""
+    if not CHROMIUM.exists():
+        skip_or_fail(f"{CHROMIUM} not found: {INSTALL_HINT}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("the Python package playwright is missing: run `make test`, which installs it")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def site(browser) -> Path:
+    """Build the book with the smoke profile into _build/html (after the browser check)."""
+    env = {**os.environ, "COURSE_PROFILE": "smoke"}
+    result = subprocess.run([sys.executable, "-m", "utils.book_build"], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"the book build failed:\n{log[-6000:]}"
+    return SITE
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve files without logging each request."""
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site: Path):
+    """Serve the site on a free loopback port; yield its base URL."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}/"
+    httpd.shutdown()
+    thread.join()
+
+
+@dataclass
+class Visit:
+    """What happened while a page loaded."""
+
+    errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    record: dict = field(default_factory=dict)
+
+
+def open_page(browser, base: str, name: str):
+    """Open page ``name`` offline; return (context, page, Visit) once it has settled."""
+    visit = Visit()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+
+    def route(request_route) -> None:
+        url = request_route.request.url
+        if url.startswith(base):
+            request_route.continue_()
+        else:
+            visit.blocked.append(url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda message: message.type == "error" and visit.errors.append(message.text))
+    page.on("pageerror", lambda error: visit.errors.append(f"uncaught: {error}"))
+    page.on("response", lambda response: response.status >= 400
+            and visit.failed.append(f"{response.status} {response.url}"))
+    page.goto(base + name + ".html", wait_until="load")
+    # MathJax typesets after load; plotly and the animations draw on load.
+    page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+                  " ? MathJax.startup.promise.then(() => true) : true")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => Array.from(document.images).every(img => img.complete)")
+    return context, page, visit
+
+
+@pytest.fixture(scope="session")
+def visits(browser, server: str):
+    """Return a function that visits a page once (screenshot saved) and returns its Visit."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    done: dict[str, Visit] = {}
+
+    def visit(name: str) -> Visit:
+        if name not in done:
+            context, page, record = open_page(browser, server, name)
+            record.record = page.evaluate(RECORD_JS)
+            page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '__')}.png"), full_page=True)
+            context.close()
+            done[name] = record
+        return done[name]
+
+    return visit
+
+
+def status_of(url: str) -> int:
+    """Return the HTTP status of ``url`` (a page of the loopback server)."""
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+# -- every page ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_javascript_errors(visits, name):
+    assert visits(name).errors == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_fetches_nothing_from_outside_the_site(visits, name):
+    visit = visits(name)
+    assert visit.blocked == [], "the site must work offline: these requests left it"
+    assert visit.failed == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_image_on_the_page_loads(visits, name):
+    assert visits(name).record["brokenImages"] == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_internal_links_of_the_page_resolve(visits, server, name):
+    targets = {urldefrag(url).url for url in visits(name).record["links"] if url.startswith(server)}
+    broken = [url for url in sorted(targets) if status_of(url) != 200]
+    assert broken == []
+
+
+def test_landing_page_says_which_profile_built_the_site(visits):
+    assert "built with the smoke profile" in visits(TOC["root"]).record["text"]
+
+
+def test_formulas_are_typeset_by_the_local_mathjax(browser, server):
+    context, page, visit = open_page(browser, server, TOC["root"])
+    try:
+        assert page.locator("mjx-container").count() > 0
+        assert not any("mathjax" in url.lower() for url in visit.blocked)
+    finally:
+        context.close()
+
+
+# -- notebook pages -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_page_links_launch_and_download_to_its_notebook(visits, server, name):
+    links = set(visits(name).record["links"])
+    path = f"{name}.ipynb"
+    assert f"https://kaggle.com/kernels/welcome?src={REPO_URL}/blob/{BRANCH}/{path}" in links
+    assert f"https://colab.research.google.com/github/{ORG}/{REPO}/blob/{BRANCH}/{path}" in links
+    assert any(url.startswith(f"https://mybinder.org/v2/gh/{ORG}/{REPO}/{BRANCH}?")
+               and url.endswith(path) for url in links)
+    assert REPO_URL in links
+    downloads = [url for url in links if url.startswith(server) and url.endswith(f"/{path}")]
+    assert downloads, f"no download link to {path}"
+    with urllib.request.urlopen(downloads[0]) as response:
+        downloaded = json.load(response)
+    assert downloaded == json.loads((ROOT / path).read_text())
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_page_has_copy_buttons_and_a_folded_setup_cell(visits, name):
+    record = visits(name).record
+    assert record["copyButtons"] > 0
+    assert record["foldedSetup"][:1] == [False], "the set-up cell's source should start folded"
+
+
+# -- figures --------------------------------------------------------------------------------
+
+
+def test_plotly_js_is_served_once_not_embedded_or_from_a_cdn(site):
+    copies = list((site / "_static").glob("plotly-*.min.js"))
+    assert len(copies) == 1
+    pages = list(site.rglob("*.html"))
+    uses = [page for page in pages if copies[0].name in page.read_text()]
+    assert uses, "no page loads plotly.js"
+    assert all(page.stat().st_size < copies[0].stat().st_size / 2 for page in pages)
+
+
+def test_autoencoder_page_draws_the_3d_scatter(browser, server):
+    from PIL import Image
+
+    context, page, visit = open_page(browser, server, SCATTER_3D_PAGE)
+    try:
+        plots = page.locator(".course-plotly .js-plotly-plot")
+        is_3d = plots.evaluate_all(
+            "divs => divs.map(d => (d._fullData || []).some(t => t.type === 'scatter3d'))")
+        assert any(is_3d), "no plotly 3D scatter on the page"
+        plot = plots.nth(is_3d.index(True))
+        assert plot.locator(".gl-container canvas, svg.main-svg").count() > 0
+        assert "WebGL is not supported" not in plot.inner_text()
+        pixels = Image.open(io.BytesIO(plot.screenshot())).convert("RGB")
+        colours = pixels.getcolors(maxcolors=1 << 24)
+        assert len(colours) > 20, "the 3D scatter's area is (nearly) blank"
+        assert visit.errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", ANIMATED)
+def test_animations_step_to_another_frame_on_next(browser, server, name):
+    context, page, visit = open_page(browser, server, name)
+    try:
+        animations = page.locator(".animation")
+        assert animations.count() > 0, f"{name} shows no animation"
+        for index in range(animations.count()):
+            animation = animations.nth(index)
+            image = animation.locator("img").first
+            page.wait_for_function("img => img.src.startsWith('data:image')", arg=image.element_handle())
+            before = image.get_attribute("src")
+            animation.scroll_into_view_if_needed()
+            animation.locator("button[title='Next frame']").click()
+            page.wait_for_function("([img, old]) => img.src !== old", arg=[image.element_handle(), before])
+            assert animation.locator("input.anim-slider").input_value() == "1"
+        assert visit.errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", ANIMATED)
+def test_animations_have_no_duplicate_static_frame(browser, server, name):
+    context, page, _ = open_page(browser, server, name)
+    try:
+        extra = page.evaluate("""() => Array.from(document.querySelectorAll('.animation'))
+            .map(anim => anim.closest('.cell_output'))
+            .map(out => Array.from(out.querySelectorAll('img'))
+                 .filter(img => !img.closest('.animation')).length)""")
+        assert extra and all(count == 0 for count in extra), extra
+    finally:
+        context.close()
+
+
+def test_answers_sit_in_dropdowns_that_open(browser, server):
+    dropdown_class = re.compile(r'class="(?=[^"]*\bdropdown\b)(?=[^"]*\badmonition\b)')
+    pages = [name for name in PAGES if dropdown_class.search((SITE / f"{name}.html").read_text())]
+    assert pages, "no page has an answer in a dropdown"
+    context, page, _ = open_page(browser, server, pages[0])
+    try:
+        dropdown = page.locator(".admonition.dropdown").first
+        answer = dropdown.locator(":scope > :not(.admonition-title)").first
+        assert not answer.is_visible()
+        dropdown.locator("button.toggle-button").click()
+        answer.wait_for(state="visible")
+    finally:
+        context.close()
+
+
+def test_unchanged_rebuild_reads_and_executes_nothing(site):
+    env = {**os.environ, "COURSE_PROFILE": "smoke"}
+    result = subprocess.run([sys.executable, "-m", "utils.book_build"], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "0 added, 0 changed, 0 removed" in result.stdout
+    assert "Executing notebook" not in result.stdout
