@@ -10,6 +10,7 @@ exactly as an instructor runs it before publishing.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -19,6 +20,7 @@ from pathlib import Path
 from benchmarks.results import Figure, runs_note
 
 ROOT = Path(__file__).resolve().parents[1]
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # "after set-up": never let a missing or older install stamp start a pip install mid-benchmark
 MAKE = ["make", "--old-file=.venv/.installed"]
 COURSE_VARIABLES = ("COURSE_PROFILE", "COURSE_RUNS", "COURSE_DEVICE", "COURSE_DATA", "FACES_DIR")
@@ -66,7 +68,16 @@ def run_timed(command: list[str], cwd: Path, env: dict[str, str], log: Path,
     except subprocess.TimeoutExpired:
         return time.perf_counter() - start, f"timed out after {timeout:.0f} s (log: {log})"
     seconds = time.perf_counter() - start
-    return seconds, None if status == 0 else f"exit status {status} (log: {log})"
+    return seconds, None if status == 0 else f"exit status {status}: {first_problem(log)}"
+
+
+def first_problem(log: Path) -> str:
+    """Return the log's first warning or error line (else its last line) and where the log is."""
+    lines = [ANSI.sub("", line).strip() for line in log.read_text(errors="replace").splitlines()]
+    lines = [line for line in lines if line]
+    problem = next((ln for ln in lines if "WARNING:" in ln or "ERROR:" in ln or "FAILED" in ln),
+                   lines[-1] if lines else "no output")
+    return f"{problem[:160]} (log: {log})"
 
 
 def measure_book(work: Path, profile: str = "cpu", cached_repeat: int = 3,

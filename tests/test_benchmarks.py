@@ -273,3 +273,13 @@ def test_runs_note_says_median_only_when_there_are_several_runs():
 
     assert runs_note(3) == "median of 3 runs"
     assert runs_note(1, "1 run (takes minutes)") == "1 run (takes minutes)"
+
+
+def test_a_failed_command_is_reported_by_its_first_warning_line(tmp_path):
+    log = tmp_path / "book.log"
+    log.write_text("building\n\x1b[91mlectures/index.md:: WARNING: toctree contains a "
+                   "missing document\x1b[39;49;00m\nmake: *** [book] Error 1\n")
+    problem = commands.first_problem(log)
+    assert problem.startswith("lectures/index.md:: WARNING: toctree") and str(log) in problem
+    log.write_text("one\nlast words\n")
+    assert commands.first_problem(log).startswith("last words")
