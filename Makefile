@@ -27,8 +27,9 @@ book: $(STAMP)  ## build the site into _build/html (profile: COURSE_PROFILE, els
 	COURSE_PROFILE=$(PROFILE) $(BIN)/python -m utils.book_build
 	@echo "Open file://$(CURDIR)/_build/html/index.html"
 
+# One torch thread per pytest worker: two workers on two cores, no oversubscription.
 test: $(STAMP)  ## run every test: unit tests, notebooks (smoke), the site in a browser
-	COURSE_PROFILE=smoke $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --nbmake \
+	COURSE_PROFILE=smoke OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --nbmake \
 	    --nbmake-timeout=300 tests lectures
 
 test-fast: $(STAMP)  ## only the unit tests
