@@ -23,6 +23,7 @@ class DenoiserSizes:
     batch_size: int
     max_train_images: int | None  # None: every 8 in the training set
     noise: float = 0.5
+    learning_rate: float = 1e-3  # Adam's default
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "smoke": Profile(
         name="smoke",
-        denoiser=DenoiserSizes(epochs=2, batch_size=32, max_train_images=128),
+        denoiser=DenoiserSizes(epochs=2, batch_size=32, max_train_images=64),
         gan=GanSizes(image_size=16, width=8, latent_size=16, batch_size=16, epochs=2,
                      max_images=32),
         gan1d=Gan1DSizes(steps=60, batch_size=64),
@@ -77,7 +78,7 @@ PROFILES: dict[str, Profile] = {
     ),
     "cpu": Profile(
         name="cpu",
-        denoiser=DenoiserSizes(epochs=10, batch_size=32, max_train_images=2000),
+        denoiser=DenoiserSizes(epochs=20, batch_size=8, max_train_images=400, learning_rate=3e-3),
         gan=GanSizes(image_size=32, width=32, latent_size=100, batch_size=32, epochs=150,
                      max_images=2000),
         gan1d=Gan1DSizes(steps=3000, batch_size=128),
@@ -85,7 +86,7 @@ PROFILES: dict[str, Profile] = {
     ),
     "gpu": Profile(
         name="gpu",
-        denoiser=DenoiserSizes(epochs=20, batch_size=64, max_train_images=None),
+        denoiser=DenoiserSizes(epochs=30, batch_size=32, max_train_images=None, learning_rate=3e-3),
         gan=GanSizes(image_size=128, width=64, latent_size=200, batch_size=64, epochs=50,
                      max_images=None),
         gan1d=Gan1DSizes(steps=5000, batch_size=256),
