@@ -19,6 +19,7 @@ import torch
 from matplotlib.animation import FuncAnimation
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from torchvision.utils import make_grid
 
 __all__ = [
@@ -310,6 +311,7 @@ def plot_history(history: dict[str, Any], keys: Sequence[str] | None = None, tit
     for key, values in curves.items():
         ax.plot(np.arange(1, len(values) + 1), values, marker="o" if len(values) < 30 else None,
                 markersize=3, label=str(key))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
     ax.set_xlabel(xlabel)
     if ylabel:
         ax.set_ylabel(ylabel)
@@ -377,10 +379,10 @@ def animate_denoising(noisy: ArrayLike, outputs: list[ArrayLike], clean: ArrayLi
     interval = _number(fn, "interval", interval, 0, integer=True, strict=True)
     n = len(noisy)
     rows = [_grid(a.reshape(n, 1, 28, 28), n, (0.0, 1.0)) for a in (noisy, epochs[0], clean)]
-    fig, axes = plt.subplots(3, 1, figsize=(min(1.1 * n, 12.0) + 1.2, 4.2))
+    fig, axes = plt.subplots(3, 1, figsize=(min(0.7 * n, 12.0) + 1.3, 3.2), dpi=80)  # light frames
     plt.close(fig)
     for ax, row, name in zip(axes, rows, ("noisy input", "model output", "clean target")):
-        ax.imshow(row, vmin=0.0, vmax=1.0)
+        ax.imshow(row, vmin=0.0, vmax=1.0, interpolation="nearest")  # compresses well
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_ylabel(name, rotation=0, ha="right", va="center")
