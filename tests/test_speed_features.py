@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
+import math
 import re
 import sys
 from pathlib import Path
@@ -22,6 +24,7 @@ if str(ROOT) not in sys.path:  # benchmarks/ is not an installed package, unlike
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.gan_steps import GanSetup, train_step  # noqa: E402
+from utils.data import TensorBatches  # noqa: E402
 
 GAN_NOTEBOOK = ROOT / "lectures" / "04_gans.ipynb"
 
@@ -89,3 +92,114 @@ def test_the_discriminator_step_leaves_the_generator_without_gradients(smoke_gan
     smoke_gan.opt_d.step = recording_step
     train_step(smoke_gan, smoke_gan.real_batch(), amp_dtype=torch.bfloat16)
     assert g_grads_at_d_step and all(g is None for g in g_grads_at_d_step[0])
+
+
+# --------------------------------------------------------------------------- the GAN notebook
+
+def _python(source: str) -> str:
+    """Return a cell's source with IPython magics (``%pip``, ``!ls``) turned into ``pass``."""
+    return re.sub(r"^(\s*)[%!].*$", r"\1pass", source, flags=re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def gan_cells() -> list[str]:
+    assert GAN_NOTEBOOK.exists(), f"{GAN_NOTEBOOK} is missing"
+    notebook = nbformat.read(GAN_NOTEBOOK, as_version=4)
+    return [_python(c.source) for c in notebook.cells if c.cell_type == "code"]
+
+
+@pytest.fixture(scope="module")
+def training_cell(gan_cells) -> str:
+    """The DCGAN's training cell: the one that runs its steps under autocast."""
+    cells = [c for c in gan_cells if "autocast" in c and "backward()" in c]
+    assert len(cells) == 1, "expected exactly one DCGAN training cell using torch.autocast"
+    return cells[0]
+
+
+def _calls(tree: ast.AST, name: str) -> list[ast.Call]:
+    """Return the calls of a function or method called ``name`` in ``tree``."""
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call) and
+            (getattr(node.func, "attr", None) == name or getattr(node.func, "id", None) == name)]
+
+
+def _assignments(source: str) -> dict[str, str]:
+    """Return the source of the value last assigned to each target (``torch.a.b`` or a name)."""
+    found = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                found[ast.unparse(target)] = ast.unparse(node.value)
+    return found
+
+
+def test_gan_notebook_turns_on_cudnn_autotuning_on_cuda(training_cell):
+    value = _assignments(training_cell).get("torch.backends.cudnn.benchmark")
+    assert value is not None, "the training cell never sets torch.backends.cudnn.benchmark"
+    assert value != "False" and ("cuda" in value or value == "True"), value
+
+
+def test_gan_notebook_uses_autocast_only_where_the_device_supports_it(training_cell):
+    calls = _calls(ast.parse(training_cell), "autocast")
+    assert calls, "no torch.autocast in the training cell"
+    assignments = _assignments(training_cell)
+    for call in calls:
+        assert call.args and ast.unparse(call.args[0]) == "device.type", ast.unparse(call)
+        enabled = next((k.value for k in call.keywords if k.arg == "enabled"), None)
+        assert enabled is not None, f"{ast.unparse(call)}: autocast must be enabled by the device"
+        guard = assignments.get(ast.unparse(enabled), ast.unparse(enabled))
+        assert "device" in guard or "cuda" in guard, f"enabled={ast.unparse(enabled)} = {guard}"
+
+
+def test_gan_notebook_keeps_the_faces_on_the_device_or_pins_memory(gan_cells):
+    tree = ast.parse("\n".join(gan_cells))
+    on_device = any(ast.unparse(k.value) == "device" for call in _calls(tree, "faces_tensor")
+                    for k in call.keywords if k.arg == "device") and _calls(tree, "TensorBatches")
+    pinned = any(k.arg == "pin_memory" and ast.unparse(k.value) != "False"
+                 for call in _calls(tree, "DataLoader") for k in call.keywords) and any(
+        k.arg == "non_blocking" for call in _calls(tree, "to") for k in call.keywords)
+    assert on_device or pinned, ("the GAN trains from neither an on-device tensor "
+                                 "(faces_tensor(device=device) + TensorBatches) nor pinned memory")
+
+
+def test_gan_notebook_batch_loop_never_waits_for_the_device(training_cell):
+    """No .item() (or .tolist(), .cpu(), .numpy()) per batch: each one stalls a GPU."""
+    tree = ast.parse(training_cell)
+    batch_loops = [inner for outer in ast.walk(tree) if isinstance(outer, ast.For)
+                   for inner in ast.walk(outer) if isinstance(inner, ast.For) and inner is not outer
+                   and _calls(inner, "backward")]
+    assert batch_loops, "no batch loop (a for loop with backward() inside the epoch loop) found"
+    for loop in batch_loops:
+        for name in ("item", "tolist", "cpu", "numpy"):
+            found = _calls(loop, name)
+            assert not found, f"the batch loop calls .{name}(): {ast.unparse(found[0])}"
+
+
+@pytest.mark.slow
+def test_gan_notebook_training_cell_runs_with_bfloat16_autocast_on_cpu(gan_cells, training_cell,
+                                                                       tmp_path, monkeypatch):
+    """The notebook's own training code with mixed precision forced on the CPU: one step.
+
+    The cells before it run as written (smoke sizes); then one epoch of one batch of 4,
+    because bfloat16 convolutions are slow on CPUs without native bfloat16 support.
+    """
+    monkeypatch.setenv("COURSE_PROFILE", "smoke")
+    monkeypatch.setenv("COURSE_DEVICE", "cpu")
+    monkeypatch.setenv("COURSE_RUNS", str(tmp_path))
+    forced, count = re.subn(r"^use_amp = .*$", "use_amp = True", training_cell,
+                            flags=re.MULTILINE)
+    assert count == 1, "the training cell no longer sets use_amp in one line"
+    namespace: dict = {}
+    for cell in gan_cells[:gan_cells.index(training_cell)]:
+        exec(compile(cell, "04_gans.ipynb", "exec"), namespace)
+    namespace["criterion"] = NoAutocastBCE()
+    namespace["sizes"] = dataclasses.replace(namespace["sizes"], epochs=1)
+    namespace["batches"] = TensorBatches(namespace["images"][:4], 4, shuffle=False)
+    seen: list[torch.dtype] = []
+    namespace["netG"].register_forward_hook(lambda m, i, out: seen.append(out.dtype))
+    weights = _parameters(namespace["netD"])
+    exec(compile(forced, "04_gans.ipynb", "exec"), namespace)
+    assert torch.bfloat16 in seen, "the generator never ran under bfloat16 autocast"
+    history = namespace["history"]
+    assert len(history["Loss_D"]) == namespace["sizes"].epochs
+    assert all(math.isfinite(v) for v in history["Loss_D"] + history["Loss_G"])
+    assert _changed(weights, namespace["netD"])
