@@ -10,6 +10,7 @@ notebook runs, no book build, no ``make test``, results in the work folder.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -105,11 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     device = get_device(verbose=False)
     run = Run()
+    load_at_start = list(os.getloadavg())  # other work on the machine slows every figure
     slow = args.repeat_slow
     slow_note = runs_note(slow, "1 run (takes minutes)")
     print(f"Benchmarks on {device.type}, torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads; figures are medians of {args.repeat} runs, "
-          f"slow ones of {slow}" + (" (QUICK: machinery check only)" if args.quick else ""))
+          f"{torch.get_num_threads()} threads; figures are {runs_note(args.repeat)}, slow ones "
+          f"{runs_note(slow)}; load average {load_at_start[0]:.1f} on {os.cpu_count()} CPUs"
+          + (" (QUICK: machinery check only)" if args.quick else ""))
 
     if "notebooks" in args.only:
         run.section("notebooks, smoke profile", lambda: measure_notebooks(
@@ -146,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     options = {"quick": args.quick, "repeat": args.repeat, "repeat_slow": slow,
                "sections": args.only, "book_profile": args.book_profile}
     document = build_results(run.figures, options, ROOT)
+    document["machine"]["load_average_at_start"] = load_at_start
     document["details"] = run.details
     write_results(document, args.out)
     print("\n== all figures\n" + format_table(run.figures))

@@ -105,12 +105,12 @@ def _git_commit(root: Path) -> str | None:
 
 
 def machine_info() -> dict[str, Any]:
-    """Return what the numbers depend on: CPU count, platform, Python and torch versions."""
+    """Return what the numbers depend on: CPUs and their load, platform, Python and torch versions."""
     import torch
 
-    return {"cpus": os.cpu_count(), "platform": platform.platform(),
-            "python": platform.python_version(), "torch": torch.__version__,
-            "torch_threads": torch.get_num_threads()}
+    return {"cpus": os.cpu_count(), "load_average_1_5_15_min": list(os.getloadavg()),
+            "platform": platform.platform(), "python": platform.python_version(),
+            "torch": torch.__version__, "torch_threads": torch.get_num_threads()}
 
 
 def build_results(figures: Iterable[Figure], options: dict[str, Any],
