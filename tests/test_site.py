@@ -254,6 +254,12 @@ def test_notebook_page_has_copy_buttons_and_a_folded_setup_cell(visits, name):
     assert record["foldedSetup"][:1] == [False], "the set-up cell's source should start folded"
 
 
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_page_was_executed_with_the_smoke_profile(visits, name):
+    # get_profile() prints "Profile: <name> (...)" in each notebook's set-up cell
+    assert "Profile: smoke" in visits(name).record["text"]
+
+
 # -- figures --------------------------------------------------------------------------------
 
 
