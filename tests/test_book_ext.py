@@ -193,3 +193,25 @@ def test_build_command_treats_warnings_as_errors():
 ])
 def test_build_log_warnings_are_counted(line, expected):
     assert book_build.is_warning(line) is expected
+
+
+def test_a_failed_build_exits_non_zero_and_the_next_one_rereads_every_page(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(book_build, "BUILD_DIR", tmp_path / "_build")
+    monkeypatch.setattr(book_build, "FAILED_MARKER", tmp_path / "_build" / ".book_build_failed")
+    calls = []
+
+    def fake_build(root, rebuild_all):
+        calls.append(rebuild_all)
+        if len(calls) == 1:
+            return 1, 2  # exit status, warnings
+        (tmp_path / "_build" / "html").mkdir(parents=True)
+        (tmp_path / "_build" / "html" / "index.html").write_text("<html></html>")
+        return 0, 0
+
+    monkeypatch.setattr(book_build, "build", fake_build)
+    assert book_build.main([]) != 0
+    assert "FAILED" in capsys.readouterr().err
+    assert book_build.main([]) == 0
+    assert calls == [False, True]
+    assert "index.html" in capsys.readouterr().out
+    assert not book_build.FAILED_MARKER.exists()
