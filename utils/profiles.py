@@ -36,6 +36,7 @@ class GanSizes:
     batch_size: int
     epochs: int
     max_images: int | None  # None: every face found
+    learning_rate: float = 2e-4  # the lecture's (and the DCGAN paper's) Adam learning rate
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,9 @@ PROFILES: dict[str, Profile] = {
     "cpu": Profile(
         name="cpu",
         denoiser=DenoiserSizes(epochs=20, batch_size=8, max_train_images=400, learning_rate=3e-3),
-        gan=GanSizes(image_size=32, width=32, latent_size=100, batch_size=32, epochs=150,
-                     max_images=2000),
-        gan1d=Gan1DSizes(steps=3000, batch_size=128),
+        gan=GanSizes(image_size=32, width=32, latent_size=100, batch_size=25, epochs=200,
+                     max_images=100, learning_rate=5e-4),
+        gan1d=Gan1DSizes(steps=2000, batch_size=128),
         multi_input=MultiInputSizes(n_train=2000, n_test=500, epochs=15, batch_size=64),
     ),
     "gpu": Profile(
@@ -89,7 +90,7 @@ PROFILES: dict[str, Profile] = {
         denoiser=DenoiserSizes(epochs=30, batch_size=32, max_train_images=None, learning_rate=3e-3),
         gan=GanSizes(image_size=128, width=64, latent_size=200, batch_size=64, epochs=50,
                      max_images=None),
-        gan1d=Gan1DSizes(steps=5000, batch_size=256),
+        gan1d=Gan1DSizes(steps=3000, batch_size=256),
         multi_input=MultiInputSizes(n_train=8000, n_test=2000, epochs=30, batch_size=128),
     ),
 }
