@@ -52,15 +52,13 @@ class Generator(nn.Module):
             nn.BatchNorm2d(widths[0]),
             nn.LeakyReLU(0.2, inplace=True),
         ]
-        side = 4
         for c_in, c_out in zip(widths, widths[1:]):
-            layers += [  # side x side => 2side x 2side, half the channels
+            layers += [  # s x s => 2s x 2s (4x4 => 8x8 => ...), half the channels
                 nn.ConvTranspose2d(c_in, c_out, kernel_size=4, stride=2, padding=1, bias=False),
                 nn.BatchNorm2d(c_out),
                 nn.LeakyReLU(0.2, inplace=True),
             ]
-            side *= 2
-        layers += [  # side x side => image_size x image_size, channels colours in [-1, 1]
+        layers += [  # image_size/2 => image_size, and `channels` colours in [-1, 1]
             nn.ConvTranspose2d(widths[-1], channels, kernel_size=4, stride=2, padding=1, bias=False),
             nn.Tanh(),
         ]
@@ -89,7 +87,7 @@ class Discriminator(nn.Module):
         layers: list[nn.Module] = []
         c_in = channels
         for c_out in widths:
-            layers += [  # side x side => side/2 x side/2
+            layers += [  # s x s => s/2 x s/2 (image_size => image_size/2 => ... => 4x4)
                 nn.Conv2d(c_in, c_out, kernel_size=4, stride=2, padding=1, bias=False),
                 nn.BatchNorm2d(c_out),
                 nn.LeakyReLU(0.2, inplace=True),
