@@ -154,3 +154,17 @@ def test_bad_arguments_raise_a_clear_error(build, message):
 def test_weights_init_rejects_what_is_not_a_module():
     with pytest.raises(TypeError, match="weights_init: m must be a torch.nn.Module, got Tensor"):
         weights_init(torch.zeros(3))
+
+
+@torch.no_grad()
+def test_discriminator_keeps_confident_probabilities_below_one_under_bfloat16_autocast():
+    torch.manual_seed(0)
+    disc = Discriminator(8, 16).eval()
+    x = torch.randn(1, 3, 16, 16)
+    last_conv = disc.main[-3]
+    last_conv.weight *= 7.0 / disc.main[:-1](x).item()  # a score of about 7: p = 0.9991
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        assert disc.main[:-1](x).dtype == torch.bfloat16  # the convolutions do run in bfloat16
+        p = disc(x)
+    assert p.dtype == torch.float32
+    assert 0.998 < p.item() < 1.0  # in bfloat16 the sigmoid would round it to exactly 1

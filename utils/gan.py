@@ -29,7 +29,7 @@ def _check_sizes(caller: str, image_size: object, width: object, channels: objec
 
 
 class Generator(nn.Module):
-    """Map a latent vector (N, latent_size, 1, 1) to an image (N, channels, image_size, image_size) in [-1, 1].
+    """Map noise (N, latent_size, 1, 1) to images (N, channels, image_size, image_size) in [-1, 1].
 
     Args:
         latent_size: length of the noise vector z (the lecture's ``LATENT_SIZE``, 200).
@@ -48,7 +48,8 @@ class Generator(nn.Module):
         widths = [width * 2 ** (n_up - 1 - i) for i in range(n_up)]  # e.g. 1024, 512, ..., 64
         layers: list[nn.Module] = [
             # 1x1 => 4x4: the noise vector becomes a small, deep feature map
-            nn.ConvTranspose2d(latent_size, widths[0], kernel_size=4, stride=1, padding=0, bias=False),
+            nn.ConvTranspose2d(latent_size, widths[0], kernel_size=4, stride=1, padding=0,
+                               bias=False),
             nn.BatchNorm2d(widths[0]),
             nn.LeakyReLU(0.2, inplace=True),
         ]
@@ -59,13 +60,14 @@ class Generator(nn.Module):
                 nn.LeakyReLU(0.2, inplace=True),
             ]
         layers += [  # image_size/2 => image_size, and `channels` colours in [-1, 1]
-            nn.ConvTranspose2d(widths[-1], channels, kernel_size=4, stride=2, padding=1, bias=False),
+            nn.ConvTranspose2d(widths[-1], channels, kernel_size=4, stride=2, padding=1,
+                               bias=False),
             nn.Tanh(),
         ]
         self.main = nn.Sequential(*layers)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        """Return images (N, channels, image_size, image_size) for noise z (N, latent_size, 1, 1)."""
+        """Return images (N, channels, image_size, image_size) for noise (N, latent_size, 1, 1)."""
         return self.main(z)
 
 
@@ -101,8 +103,11 @@ class Discriminator(nn.Module):
         self.main = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Return the probabilities (N, 1) that the images x (N, channels, size, size) are real."""
-        return self.main(x)
+        """Return float32 probabilities (N, 1) that images (N, channels, size, size) are real."""
+        scores = self.main[:-1](x)
+        # The sigmoid in float32 even under autocast: in bfloat16 every probability above 0.998
+        # rounds to exactly 1, and BCELoss of a fake scored 1 has an enormous gradient.
+        return self.main[-1](scores.float())
 
 
 def weights_init(m: nn.Module) -> None:
