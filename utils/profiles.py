@@ -87,7 +87,7 @@ PROFILES: dict[str, Profile] = {
     ),
     "gpu": Profile(
         name="gpu",
-        denoiser=DenoiserSizes(epochs=30, batch_size=32, max_train_images=None, learning_rate=3e-3),
+        denoiser=DenoiserSizes(epochs=20, batch_size=32, max_train_images=None, learning_rate=3e-3),
         gan=GanSizes(image_size=128, width=64, latent_size=200, batch_size=64, epochs=50,
                      max_images=None),
         gan1d=Gan1DSizes(steps=3000, batch_size=256),
