@@ -74,16 +74,24 @@ def get_profile_name(device: torch.device | None = None) -> str:
     return "gpu" if device.type in ("cuda", "mps") else "cpu"
 
 
-def seed_everything(seed: int) -> torch.Generator:
-    """Seed Python, NumPy and torch (all devices); return a seeded generator for DataLoaders."""
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed_everything: seed must be a non-negative int, got {seed!r}")
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and torch (CPU, CUDA and MPS) so that a rerun prints the same numbers."""
+    _check_seed("seed_everything", seed)
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)  # also seeds CUDA and MPS
-    generator = torch.Generator()
-    generator.manual_seed(seed)
-    return generator
+
+
+def seeded_generator(seed: int) -> torch.Generator:
+    """Return a torch.Generator seeded with ``seed``, e.g. for a DataLoader's shuffling."""
+    _check_seed("seeded_generator", seed)
+    return torch.Generator().manual_seed(seed)
+
+
+def _check_seed(caller: str, seed: object) -> None:
+    """Raise ValueError unless ``seed`` is a non-negative int."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"{caller}: seed must be a non-negative int, got {seed!r}")
 
 
 def seed_worker(worker_id: int) -> None:
