@@ -83,6 +83,17 @@ def _bundled_mnist(train: bool, transform: Callable | None) -> datasets.MNIST:
     return datasets.MNIST(root, train=train, transform=transform, download=False)
 
 
+def _reason(err: BaseException) -> str:
+    """Return the first informative line of an error, following its causes (e.g. a URLError)."""
+    while err is not None:
+        lines = [line.strip(" :-") for line in str(err).splitlines()]
+        lines = [line for line in lines if line and not line.startswith(("Error downloading", "Tried "))]
+        if lines:
+            return lines[0]
+        err = err.__cause__ or err.__context__
+    return "no network"
+
+
 def _try_download(root: Path, train: bool, transform: Callable | None,
                   timeout: float) -> tuple[datasets.MNIST | None, str]:
     """Try torchvision's MNIST download; return (dataset or None, reason), leaving no partial files."""
@@ -101,7 +112,7 @@ def _try_download(root: Path, train: bool, transform: Callable | None,
             for folder in (raw, raw.parent):
                 with contextlib.suppress(OSError):
                     folder.rmdir()
-        return None, str(err).splitlines()[0] if str(err) else type(err).__name__
+        return None, _reason(err)
     finally:
         socket.setdefaulttimeout(old_timeout)
 
@@ -130,8 +141,8 @@ def load_mnist(train: bool = True, transform: Callable | None = None,
         print(f"MNIST: the full data set ({split} split, {len(full):,} images) in {root / 'MNIST'}")
         return full
     subset = _bundled_mnist(train, transform)
-    print(f"MNIST: no download ({reason}); using the BUNDLED REAL SUBSET "
-          f"({split} split, {len(subset):,} images) in {data_dir() / bundle.MNIST_SUBSET}")
+    print(f"MNIST: no download ({reason}).\n  Using the BUNDLED REAL SUBSET, {split} split: "
+          f"{len(subset):,} images in {data_dir() / bundle.MNIST_SUBSET}")
     return subset
 
 
@@ -158,11 +169,11 @@ def find_faces_dir(verbose: bool = True) -> Path:
         folder, source = KAGGLE_FACES, "Kaggle's face-recognition-dataset"
     else:
         folder = data_dir() / bundle.FACES_SAMPLE
-        source = "the BUNDLED SAMPLE of 100 LFW faces (25x25 grey)"
+        source = "the BUNDLED SAMPLE: 100 real LFW faces, 25x25 grey"
         if not folder.is_dir():
             bundle.write_faces_sample(data_dir())
     if verbose:
-        print(f"Faces: {folder} ({source})")
+        print(f"Faces: {source}\n  in {folder}")
     return folder
 
 

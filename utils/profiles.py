@@ -106,5 +106,5 @@ def get_profile(name: str | None = None, device: torch.device | None = None,
     if name not in PROFILES:
         raise ValueError(f"profile must be one of {', '.join(PROFILE_NAMES)}, got {name!r}")
     if verbose:
-        print(f"Profile: {name} ({why}; set COURSE_PROFILE to smoke, cpu or gpu to change it)")
+        print(f"Profile: {name} ({why}; COURSE_PROFILE=smoke|cpu|gpu changes it)")
     return PROFILES[name]

@@ -53,8 +53,8 @@ def get_device(verbose: bool = True) -> torch.device:
         device, why = torch.device("mps"), "Apple GPU (MPS)"
     else:
         device = torch.device("cpu")
-        why = ("no GPU found; on Colab choose Runtime > Change runtime type > GPU, "
-               "on Kaggle Settings > Accelerator > GPU")
+        why = ("no GPU found)\n  For a GPU on Colab: Runtime > Change runtime type > GPU;"
+               "\n  on Kaggle: Settings > Accelerator > GPU (then rerun")
     if verbose:
         print(f"Device: {device} ({why})")
     return device
@@ -74,9 +74,11 @@ def get_profile_name(device: torch.device | None = None) -> str:
     return "gpu" if device.type in ("cuda", "mps") else "cpu"
 
 
-def seed_everything(seed: int) -> None:
+def seed_everything(seed: int, verbose: bool = True) -> None:
     """Seed Python, NumPy and torch (CPU, CUDA and MPS) so that a rerun prints the same numbers."""
     _check_seed("seed_everything", seed)
+    if verbose:
+        print(f"Seed: {seed} (Python, NumPy and torch)")
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)  # also seeds CUDA and MPS
