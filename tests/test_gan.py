@@ -161,10 +161,21 @@ def test_discriminator_keeps_confident_probabilities_below_one_under_bfloat16_au
     torch.manual_seed(0)
     disc = Discriminator(8, 16).eval()
     x = torch.randn(1, 3, 16, 16)
-    last_conv = disc.main[-3]
-    last_conv.weight *= 7.0 / disc.main[:-1](x).item()  # a score of about 7: p = 0.9991
+    last_conv = disc.main[-2]
+    last_conv.weight *= 7.0 / disc.main(x).item()  # a score of about 7: p = 0.9991
     with torch.autocast("cpu", dtype=torch.bfloat16):
-        assert disc.main[:-1](x).dtype == torch.bfloat16  # the convolutions do run in bfloat16
+        assert disc.main(x).dtype == torch.bfloat16  # the convolutions do run in bfloat16
         p = disc(x)
     assert p.dtype == torch.float32
     assert 0.998 < p.item() < 1.0  # in bfloat16 the sigmoid would round it to exactly 1
+
+
+@torch.no_grad()
+def test_discriminator_runs_its_layer_stack_as_one_module_so_summaries_list_it():
+    """forward calls ``main`` itself (not a slice of it), so torchsummary sees every layer once."""
+    disc = Discriminator(8, 16).eval()
+    calls = []
+    disc.main.register_forward_hook(lambda m, i, out: calls.append(out.shape))
+    disc.sigmoid.register_forward_hook(lambda m, i, out: calls.append(out.dtype))
+    disc(torch.randn(2, 3, 16, 16))
+    assert calls == [torch.Size([2, 1]), torch.float32]

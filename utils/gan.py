@@ -97,17 +97,16 @@ class Discriminator(nn.Module):
             c_in = c_out
         layers += [
             nn.Conv2d(c_in, 1, kernel_size=4, stride=1, padding=0, bias=False),  # 4x4 => 1x1
-            nn.Flatten(),  # (N, 1, 1, 1) => (N, 1)
-            nn.Sigmoid(),  # a score => a probability of "real"
+            nn.Flatten(),  # (N, 1, 1, 1) => (N, 1): one score per image
         ]
         self.main = nn.Sequential(*layers)
+        self.sigmoid = nn.Sigmoid()  # a score => a probability of "real"
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Return float32 probabilities (N, 1) that images (N, channels, size, size) are real."""
-        scores = self.main[:-1](x)
-        # The sigmoid in float32 even under autocast: in bfloat16 every probability above 0.998
-        # rounds to exactly 1, and BCELoss of a fake scored 1 has an enormous gradient.
-        return self.main[-1](scores.float())
+        scores = self.main(x)
+        # The sigmoid in float32, even under autocast: bfloat16 would round p > 0.998 up to 1
+        return self.sigmoid(scores.float())
 
 
 def weights_init(m: nn.Module) -> None:
