@@ -80,7 +80,7 @@ PROFILES: dict[str, Profile] = {
     "cpu": Profile(
         name="cpu",
         denoiser=DenoiserSizes(epochs=20, batch_size=8, max_train_images=400, learning_rate=3e-3),
-        gan=GanSizes(image_size=32, width=32, latent_size=100, batch_size=25, epochs=200,
+        gan=GanSizes(image_size=32, width=32, latent_size=100, batch_size=25, epochs=150,
                      max_images=100, learning_rate=5e-4),
         gan1d=Gan1DSizes(steps=2000, batch_size=128),
         multi_input=MultiInputSizes(n_train=2000, n_test=500, epochs=15, batch_size=64),
