@@ -2,7 +2,8 @@
 
 Sections 0 and 5 quote results the lecture printed: two cross-entropy losses, the
 output shape and parameter count of ``test_CNN`` (and the 324 inputs of its
-commented-out ``Linear``), and the 1,800 inputs of ``MultiModel``'s ``Linear``.
+commented-out ``Linear``), and the 1,800 inputs of ``MultiModel``'s ``Linear``, which
+section 5 computes with ``utils.conv_arithmetic.conv2d_output_size``.
 If a PyTorch upgrade or an edit to a layer changes one of them, these tests say which.
 """
 
@@ -17,6 +18,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torchsummary import summary
+
+from utils.conv_arithmetic import conv2d_output_size
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -123,6 +126,20 @@ def test_multimodel_output_size_formula_gives_32_then_15():
     first = out(64, 3, 2, 1)
     second = out(first, 5, 2, 1)
     assert (first, second, 8 * second * second) == (32, 15, 1800)
+
+
+def test_the_helper_section_5_uses_gives_the_same_32_then_15():
+    first = conv2d_output_size(64, kernel_size=3, stride=2, padding=1)
+    assert (first, conv2d_output_size(first, kernel_size=5, stride=2, padding=1)) == (32, 15)
+
+
+def test_multi_input_notebook_uses_the_shared_output_size_helper():
+    """One place for the formula: section 5 imports utils' helper instead of defining its own."""
+    notebook = nbformat.read(ROOT / "lectures" / "05_multi_input_networks.ipynb", as_version=4)
+    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    assert "from utils.conv_arithmetic import conv2d_output_size" in code
+    assert "conv2d_output_size(IMAGE_SIZE" in code
+    assert "def conv_output_size" not in code and "def conv2d_output_size" not in code
 
 
 def test_multimodel_joins_image_and_table_into_one_number_per_example():
