@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import plotly.graph_objects as go
 import torch
-from matplotlib.animation import FuncAnimation
+from matplotlib.animation import FuncAnimation, HTMLWriter
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -34,6 +34,11 @@ __all__ = [
 ]
 
 ArrayLike = Any  # np.ndarray | torch.Tensor | a (nested) list of numbers
+
+# Every figure and animation frame is embedded in the book's pages: 72 dpi keeps them light
+# (a 6-inch grid is 432 pixels wide), and nearest-neighbour pixels keep small images sharp.
+DPI = 72
+JPEG_QUALITY = 75  # animation frames of photos: about a third of the PNG size, still sharp
 
 
 # --------------------------------------------------------------------------- validation
@@ -241,22 +246,23 @@ def _grid(images: np.ndarray, nrow: int, value_range: tuple[float, float]) -> np
     return grid.permute(1, 2, 0).numpy()  # CHW => HWC for imshow
 
 
-def _axes(fn: str, ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+def _axes(fn: str, ax: Axes | None, figsize: tuple[float, float], dpi: int | None = None) -> Axes:
     """Return ``ax``, or the axes of a new (closed, so shown only when returned) figure."""
     if ax is None:
-        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+        fig, ax = plt.subplots(figsize=figsize, dpi=dpi, layout="constrained")
         plt.close(fig)
     elif not isinstance(ax, Axes):
         raise TypeError(f"{fn}: ax must be None or a matplotlib Axes, got {type(ax).__name__}")
     return ax
 
 
-def _show_grid(fn: str, ax: Axes | None, grid: np.ndarray, title: str | None) -> Axes:
+def _show_grid(fn: str, ax: Axes | None, grid: np.ndarray, title: str | None, dpi: int) -> Axes:
     """Return the axes showing ``grid`` (H, W, 3), sized to the grid when ``ax`` is None."""
     height, width = grid.shape[:2]
     scale = 6.0 / max(height, width)
-    ax = _axes(fn, ax, (max(width * scale, 2.0), max(height * scale, 2.0) + 0.4))
-    ax.imshow(grid, vmin=0.0, vmax=1.0)
+    ax = _axes(fn, ax, (max(width * scale, 2.0), max(height * scale, 2.0) + 0.4), dpi)
+    # nearest: sharp pixels without upscaling blur, and flat areas that PNG compresses well
+    ax.imshow(grid, vmin=0.0, vmax=1.0, interpolation="nearest")
     ax.set_axis_off()
     if title:
         ax.set_title(title)
@@ -264,7 +270,7 @@ def _show_grid(fn: str, ax: Axes | None, grid: np.ndarray, title: str | None) ->
 
 
 def plot_image_grid(images: ArrayLike, nrow: int = 8, value_range: tuple[float, float] = (-1.0, 1.0),
-                    title: str | None = None, ax: Axes | None = None) -> Figure:
+                    title: str | None = None, ax: Axes | None = None, dpi: int = DPI) -> Figure:
     """Return a figure of a batch of images (N, C, H, W), C in {1, 3}, tiled ``nrow`` per row.
 
     Args:
@@ -273,11 +279,13 @@ def plot_image_grid(images: ArrayLike, nrow: int = 8, value_range: tuple[float, 
         value_range: the (low, high) values shown as black and white; (-1, 1) for a Tanh output.
         title: the title above the grid.
         ax: draw into this axes instead of a new figure.
+        dpi: pixels per inch of a new figure (6 inches on its long side); unused with ``ax``.
     """
     images = _array("plot_image_grid", "images", images, BATCHES, BATCH_SHAPE)
     nrow = _number("plot_image_grid", "nrow", nrow, 1, integer=True)
     low_high = _value_range("plot_image_grid", value_range)
-    return _show_grid("plot_image_grid", ax, _grid(images, nrow, low_high), title).figure
+    dpi = _number("plot_image_grid", "dpi", dpi, 1, integer=True)
+    return _show_grid("plot_image_grid", ax, _grid(images, nrow, low_high), title, dpi).figure
 
 
 # --------------------------------------------------------------------------- training curves
@@ -324,9 +332,21 @@ def plot_history(history: dict[str, Any], keys: Sequence[str] | None = None, tit
 
 # --------------------------------------------------------------------------- animations
 
+class _JpegFramesAnimation(FuncAnimation):
+    """A FuncAnimation whose ``to_jshtml`` embeds JPEG frames: photos as PNG weigh about 3x more."""
+
+    def save(self, filename: Any, writer: Any = None, *args: Any,
+             savefig_kwargs: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        """Save as ``FuncAnimation.save`` does, with JPEG frames when ``writer`` is an HTMLWriter."""
+        if isinstance(writer, HTMLWriter):  # the writer to_jshtml passes; others keep their format
+            writer.frame_format = "jpeg"
+            savefig_kwargs = {"pil_kwargs": {"quality": JPEG_QUALITY}, **(savefig_kwargs or {})}
+        return super().save(filename, writer, *args, savefig_kwargs=savefig_kwargs, **kwargs)
+
+
 def animate_image_grids(frames: list[ArrayLike], titles: list[str] | None = None, nrow: int = 8,
                         value_range: tuple[float, float] = (-1.0, 1.0),
-                        interval: int = 300) -> FuncAnimation:
+                        interval: int = 300, dpi: int = DPI) -> FuncAnimation:
     """Return an animation of image grids, one frame per batch (N, C, H, W), e.g. samples per epoch.
 
     Show it in a notebook with ``HTML(anim.to_jshtml())``; the figure is already closed.
@@ -337,6 +357,8 @@ def animate_image_grids(frames: list[ArrayLike], titles: list[str] | None = None
         nrow: images per row of each grid.
         value_range: the (low, high) values shown as black and white.
         interval: milliseconds between frames.
+        dpi: pixels per inch (the figure is 6 inches on its long side); each frame is a JPEG
+            in the page, so a higher ``dpi`` makes the page heavier.
     """
     fn = "animate_image_grids"
     batches = _frames(fn, "frames", frames, BATCHES, BATCH_SHAPE)
@@ -344,8 +366,9 @@ def animate_image_grids(frames: list[ArrayLike], titles: list[str] | None = None
     nrow = _number(fn, "nrow", nrow, 1, integer=True)
     low_high = _value_range(fn, value_range)
     interval = _number(fn, "interval", interval, 0, integer=True, strict=True)
+    dpi = _number(fn, "dpi", dpi, 1, integer=True)
     grids = [_grid(batch, nrow, low_high) for batch in batches]
-    ax = _show_grid(fn, None, grids[0], labels[0])
+    ax = _show_grid(fn, None, grids[0], labels[0], dpi)
     fig, image = ax.figure, ax.images[0]
 
     def draw(i: int) -> list:
@@ -353,11 +376,12 @@ def animate_image_grids(frames: list[ArrayLike], titles: list[str] | None = None
         ax.set_title(labels[i])
         return [image]
 
-    return FuncAnimation(fig, draw, frames=len(grids), interval=interval, blit=False)
+    return _JpegFramesAnimation(fig, draw, frames=len(grids), interval=interval, blit=False)
 
 
 def animate_denoising(noisy: ArrayLike, outputs: list[ArrayLike], clean: ArrayLike,
-                      titles: list[str] | None = None, interval: int = 400) -> FuncAnimation:
+                      titles: list[str] | None = None, interval: int = 400,
+                      dpi: int = DPI) -> FuncAnimation:
     """Return an animation of the denoiser's progress: noisy inputs, outputs at each epoch, clean targets.
 
     Args:
@@ -366,6 +390,7 @@ def animate_denoising(noisy: ArrayLike, outputs: list[ArrayLike], clean: ArrayLi
         clean: the clean targets of the same shape.
         titles: one title per frame (default: ``after epoch 1``, ...).
         interval: milliseconds between frames.
+        dpi: pixels per inch; each frame is a PNG in the page, so a higher ``dpi`` makes it heavier.
     """
     fn, expected = "animate_denoising", "(N, 1, 28, 28) or (N, 28, 28)"
     noisy = _array(fn, "noisy", noisy, DIGITS, expected)
@@ -377,9 +402,10 @@ def animate_denoising(noisy: ArrayLike, outputs: list[ArrayLike], clean: ArrayLi
                              f"got {array.shape}")
     labels = _titles(fn, titles, len(epochs), "after epoch {}")
     interval = _number(fn, "interval", interval, 0, integer=True, strict=True)
+    dpi = _number(fn, "dpi", dpi, 1, integer=True)
     n = len(noisy)
     rows = [_grid(a.reshape(n, 1, 28, 28), n, (0.0, 1.0)) for a in (noisy, epochs[0], clean)]
-    fig, axes = plt.subplots(3, 1, figsize=(min(0.7 * n, 12.0) + 1.3, 3.2), dpi=80)  # light frames
+    fig, axes = plt.subplots(3, 1, figsize=(min(0.7 * n, 12.0) + 1.3, 3.2), dpi=dpi)
     plt.close(fig)
     for ax, row, name in zip(axes, rows, ("noisy input", "model output", "clean target")):
         ax.imshow(row, vmin=0.0, vmax=1.0, interpolation="nearest")  # compresses well
