@@ -67,14 +67,17 @@ class Run:
     def section(self, title: str, measure: Callable[[], list[Figure]]) -> None:
         """Measure one section, print its rows, keep its figures; a crash becomes a failed figure."""
         print(f"\n== {title}", flush=True)
-        start = time.perf_counter()
+        start, load = time.perf_counter(), os.getloadavg()[0]
         try:
             new = measure()
         except Exception as err:  # one broken section must not lose the others' figures
             new = [Figure(title, "", error=f"{type(err).__name__}: {err}"[:300])]
         self.figures += new
         print(format_table(new), flush=True)
-        print(f"({time.perf_counter() - start:.0f} s)", flush=True)
+        loads = [round(load, 2), round(os.getloadavg()[0], 2)]
+        self.details.setdefault("load_average_1min_start_end", {})[title] = loads
+        print(f"({time.perf_counter() - start:.0f} s; load average {loads[0]} -> {loads[1]})",
+              flush=True)
 
 
 def measure_notebooks(run: Run, profile: str, repeat: int, note: str) -> list[Figure]:
@@ -113,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{torch.get_num_threads()} threads; figures are {runs_note(args.repeat)}, slow ones "
           f"{runs_note(slow)}; load average {load_at_start[0]:.1f} on {os.cpu_count()} CPUs"
           + (" (QUICK: machinery check only)" if args.quick else ""))
+    if load_at_start[0] > 0.5 * (os.cpu_count() or 1):
+        print("WARNING: the machine is busy; torch's threads slow down many times over when "
+              "the cores are shared, so the figures will be pessimistic", flush=True)
 
     if "notebooks" in args.only:
         run.section("notebooks, smoke profile", lambda: measure_notebooks(

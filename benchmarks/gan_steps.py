@@ -7,7 +7,7 @@ on random "real" batches, so that only the model is timed, not the data pipeline
 run on the CPU with bfloat16.
 
 Run as ``python -m benchmarks.gan_steps PROFILE --steps N --warmup W``: it prints one
-JSON line with the step times and ``ru_maxrss`` of its own process.
+JSON line with the step times and the peak resident memory of its own process.
 """
 
 from __future__ import annotations
@@ -97,9 +97,19 @@ def _sync(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-def peak_rss_mib() -> float:
-    """Return this process's peak resident memory so far, in MiB (``ru_maxrss`` is KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mib(status: Path = Path("/proc/self/status")) -> float:
+    """Return this process's peak resident memory so far, in MiB.
+
+    On Linux this is ``VmHWM`` of ``/proc/self/status``: ``ru_maxrss`` survives fork and
+    exec, so a child of the (large) benchmark process would report at least its parent's
+    size. Elsewhere it is ``resource.getrusage(RUSAGE_SELF).ru_maxrss``.
+    """
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return maxrss / 1024 / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS, else KiB
 
 
 def run_child(profile: str, steps: int, warmup: int) -> dict[str, object]:
@@ -150,8 +160,8 @@ def measure_profile(profile: str, steps: int, warmup: int, runs: int = 1,
         Figure(f"DCGAN {profile} sizes: training steps/s (CPU)", "steps/s",
                [1 / s for s in step_s], note=desc, error=error),
         Figure(f"DCGAN {profile} sizes: peak resident memory", "MiB", peaks,
-               note=f"ru_maxrss of the child; {median(imported):.0f} MiB before building "
-                    "the models" if imported else "ru_maxrss of the child", error=error),
+               note=f"VmHWM of the child; {median(imported):.0f} MiB of it before building "
+                    "the models" if imported else "VmHWM of the child", error=error),
     ]
 
 

@@ -283,3 +283,13 @@ def test_a_failed_command_is_reported_by_its_first_warning_line(tmp_path):
     assert problem.startswith("lectures/index.md:: WARNING: toctree") and str(log) in problem
     log.write_text("one\nlast words\n")
     assert commands.first_problem(log).startswith("last words")
+
+
+def test_peak_memory_is_the_processs_own_high_water_mark(tmp_path):
+    """VmHWM, not ru_maxrss, which a child inherits from the big benchmark process."""
+    from benchmarks.gan_steps import peak_rss_mib
+
+    status = tmp_path / "status"
+    status.write_text("Name:\tpython\nVmPeak:\t 9999999 kB\nVmHWM:\t    2048 kB\nVmRSS:\t 1024 kB\n")
+    assert peak_rss_mib(status) == 2.0
+    assert peak_rss_mib(tmp_path / "missing") > 1  # falls back to ru_maxrss
