@@ -35,12 +35,13 @@ def held_out_mse(notebook: nbformat.NotebookNode) -> dict[str, float]:
 
     The notebook prints, in one cell whose output mentions the held-out 8s::
 
-        MSE of the noisy input:      0.1234
-        MSE of the denoised output:  0.0123  (10.0 times lower)
+        MSE of the noisy input:     0.1234
+        MSE of the denoised output: 0.0123
+        noisy / denoised MSE ratio: 10.03 (...)
 
-    A line of such a cell that says "MSE" and then a number counts: it is the denoised
-    output's when it says "denois", the noisy input's when it says "nois". Raises
-    ValueError when either is missing.
+    A line of such a cell that says "MSE" and then a number counts, unless it is the
+    ratio: it is the denoised output's when it says "denois", the noisy input's when it
+    says "nois". Raises ValueError when either is missing.
     """
     found: dict[str, float] = {}
     for cell in notebook.cells:
@@ -50,7 +51,7 @@ def held_out_mse(notebook: nbformat.NotebookNode) -> dict[str, float]:
         for line in text.splitlines():
             match = MSE_VALUE.search(line)
             lower = line.lower()
-            if match and "nois" in lower:
+            if match and "nois" in lower and "ratio" not in lower:
                 found.setdefault("denoised" if "denois" in lower else "noisy",
                                  float(match.group(1)))
     missing = {"noisy", "denoised"} - set(found)
