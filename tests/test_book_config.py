@@ -130,3 +130,13 @@ def test_bootstrap_installs_nothing_when_utils_is_importable(path):
     ipython = FakeIPython()
     exec(bootstrap_statement(first_code_cell(path)), {"get_ipython": lambda: ipython})
     assert ipython.calls == []
+
+
+def test_caches_left_by_a_test_run_are_not_book_pages():
+    """A second `make test` finds .pytest_cache/README.md; -W would turn it into a failed build."""
+    from sphinx.util.matching import Matcher
+
+    matcher = Matcher(CONFIG["exclude_patterns"])  # Sphinx prunes the folders that match
+    for folder in (".pytest_cache", "benchmarks", "tests", "data", ".venv", "_build"):
+        assert matcher(folder), f"{folder}/ would be searched for pages of the book"
+    assert not matcher("lectures") and not matcher("lectures/index.md")
