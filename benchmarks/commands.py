@@ -102,8 +102,9 @@ def measure_book(work: Path, profile: str = "cpu", cached_repeat: int = 3,
                 if cached_error:
                     break
                 cached_s.append(seconds)
-    finally:
+    finally:  # the logs stay in work/logs; the copy would only hold a second set of pages
         shutil.rmtree(runs, ignore_errors=True)
+        shutil.rmtree(copy, ignore_errors=True)
     figures = []
     if cold:
         figures.append(Figure(f"make book ({profile}), cold: empty cache", "s", [cold_s],
