@@ -8,7 +8,8 @@ STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
 # The scale profile: COURSE_PROFILE if set, else gpu on CUDA/MPS, else cpu.
-PROFILE = $(shell COURSE_PROFILE=$(COURSE_PROFILE) $(BIN)/python -c "from utils.runtime import get_profile_name; print(get_profile_name())")
+# (Python, and torch with it, is asked only when COURSE_PROFILE is unset.)
+PROFILE = $(or $(COURSE_PROFILE),$(shell $(BIN)/python -c "from utils.runtime import get_profile_name; print(get_profile_name())"))
 
 .PHONY: book test test-fast bench clean help
 .DEFAULT_GOAL := help

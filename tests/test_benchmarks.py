@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -13,8 +12,6 @@ import pytest
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # benchmarks/ is not an installed package, unlike utils/
-    sys.path.insert(0, str(ROOT))
 
 from benchmarks import __main__ as cli  # noqa: E402
 from benchmarks import commands, denoiser, faces, imports, notebooks  # noqa: E402

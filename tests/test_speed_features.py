@@ -12,7 +12,6 @@ import ast
 import dataclasses
 import math
 import re
-import sys
 from pathlib import Path
 
 import nbformat
@@ -20,8 +19,6 @@ import pytest
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # benchmarks/ is not an installed package, unlike utils/
-    sys.path.insert(0, str(ROOT))
 
 from benchmarks.gan_steps import GanSetup, train_step  # noqa: E402
 from utils.data import TensorBatches  # noqa: E402

@@ -225,7 +225,7 @@ def faces_tensor(image_size: int, max_images: int | None = None, folder: Path | 
 
 def to_signed_unit(batch: torch.Tensor) -> torch.Tensor:
     """Return a uint8 image batch as floats in [-1, 1], like ``Normalize(0.5, 0.5)`` after ``ToTensor``."""
-    return batch.float().div(127.5).sub(1.0)
+    return batch.float().div_(127.5).sub_(1.0)  # in place on the new float copy
 
 
 class TensorBatches:
@@ -249,4 +249,4 @@ class TensorBatches:
         order = torch.randperm(n, generator=self.generator) if self.shuffle else torch.arange(n)
         order = order.to(self.images.device)
         for start in range(0, n, self.batch_size):
-            yield self.images[order[start:start + self.batch_size]]
+            yield self.images.index_select(0, order[start:start + self.batch_size])

@@ -20,7 +20,6 @@ from matplotlib.animation import FuncAnimation, HTMLWriter
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
-from torchvision.utils import make_grid
 
 __all__ = [
     "plot_scatter3D",
@@ -241,6 +240,8 @@ BATCH_SHAPE = "(N, C, H, W) with C in {1, 3}"
 
 def _grid(images: np.ndarray, nrow: int, value_range: tuple[float, float]) -> np.ndarray:
     """Return a batch (N, C, H, W) tiled into one (H', W', 3) image in [0, 1]."""
+    from torchvision.utils import make_grid  # here, not at the top: it costs ~2 s of import
+
     grid = make_grid(torch.from_numpy(images).float(), nrow=nrow, padding=2, pad_value=1.0,
                      normalize=True, value_range=value_range)  # clamps, then scales to [0, 1]
     return grid.permute(1, 2, 0).numpy()  # CHW => HWC for imshow
