@@ -114,3 +114,10 @@ def test_seeding_rejects_bad_seeds(seed):
         seed_everything(seed)
     with pytest.raises(ValueError, match="seeded_generator: seed must be a non-negative int"):
         seeded_generator(seed)
+
+
+def test_sizes_show_as_a_table_with_every_field():
+    sizes = PROFILES["gpu"].gan
+    html = sizes._repr_html_()
+    assert html.startswith("<table>") and "<code>latent_size</code></td><td>200</td>" in html
+    assert "\n  image_size     128" in str(sizes)

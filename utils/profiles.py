@@ -8,15 +8,34 @@ own scale. ``COURSE_PROFILE`` picks one (see :func:`utils.runtime.get_profile_na
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import torch
 
 from utils.runtime import PROFILE_NAMES, get_profile_name
 
 
+class _Sizes:
+    """Shows a sizes dataclass as a two-column table in a notebook, one line per size in text."""
+
+    def _rows(self) -> list[tuple[str, object]]:
+        """Return (name, value) for every size."""
+        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+
+    def __str__(self) -> str:
+        width = max(len(name) for name, _ in self._rows())
+        lines = [f"{name:<{width}}  {value}" for name, value in self._rows()]
+        return f"{type(self).__name__}\n" + "\n".join(f"  {line}" for line in lines)
+
+    def _repr_html_(self) -> str:
+        cells = "".join(f"<tr><td><code>{name}</code></td><td>{value}</td></tr>"
+                        for name, value in self._rows())
+        return (f"<table><caption>{type(self).__name__}</caption>"
+                f"<tr><th>size</th><th>value</th></tr>{cells}</table>")
+
+
 @dataclass(frozen=True)
-class DenoiserSizes:
+class DenoiserSizes(_Sizes):
     """Sizes of the denoising autoencoder on MNIST 8s (section 2.2)."""
 
     epochs: int
@@ -27,7 +46,7 @@ class DenoiserSizes:
 
 
 @dataclass(frozen=True)
-class GanSizes:
+class GanSizes(_Sizes):
     """Sizes of the DCGAN on faces (section 4); ``width=64`` and 128x128 is the lecture's."""
 
     image_size: int
@@ -40,7 +59,7 @@ class GanSizes:
 
 
 @dataclass(frozen=True)
-class Gan1DSizes:
+class Gan1DSizes(_Sizes):
     """Sizes of the tiny 1-D GAN that reproduces the paper's picture (section 4)."""
 
     steps: int
@@ -48,7 +67,7 @@ class Gan1DSizes:
 
 
 @dataclass(frozen=True)
-class MultiInputSizes:
+class MultiInputSizes(_Sizes):
     """Sizes of the image + table house-price task (section 5)."""
 
     n_train: int
