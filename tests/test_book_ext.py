@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+
 import json
+import os
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -59,12 +61,22 @@ def test_fingerprint_follows_the_helpers_but_not_the_build_code(tmp_path):
 
 def test_build_uses_the_profile_cache_and_tells_the_pages(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "cpu")
+    for name in ("IPYTHONDIR", "PYTHONWARNINGS"):  # use_profile sets them for the kernels
+        monkeypatch.setenv(name, "")
     app = SimpleNamespace(outdir=str(tmp_path / "_build" / "html"), srcdir=str(tmp_path))
     config = SimpleNamespace(nb_execution_cache_path="", myst_substitutions={"other": "x"})
     book_ext.use_profile(app, config)
     assert Path(config.nb_execution_cache_path) == tmp_path / "_build" / ".jupyter_cache" / "cpu"
     assert config.course_profile == "cpu" and config.course_build_key.startswith("cpu-")
     assert config.myst_substitutions == {"other": "x", "course_profile": "cpu"}
+
+
+def test_build_kernels_log_errors_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("IPYTHONDIR", "")
+    book_ext.quiet_kernels(tmp_path / "_build")
+    config = tmp_path / "_build" / "ipython" / "profile_default" / "ipython_kernel_config.py"
+    assert os.environ["IPYTHONDIR"] == str(tmp_path / "_build" / "ipython")
+    assert 'IPKernelApp.log_level = "ERROR"' in config.read_text()
 
 
 # -- plotly ---------------------------------------------------------------------------------

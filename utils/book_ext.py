@@ -72,6 +72,19 @@ def profile_cache_dir(base: Path, profile: str, fingerprint: str) -> Path:
     return cache
 
 
+def quiet_kernels(build_dir: Path) -> None:
+    """Give the build's kernels an IPython profile that logs errors only.
+
+    ipykernel 7 logs a warning on every start that its loopback TCP link is not
+    encrypted; a build log must show no warning line that is not about the book.
+    """
+    ipython_dir = Path(build_dir) / "ipython"
+    config = ipython_dir / "profile_default" / "ipython_kernel_config.py"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('c.IPKernelApp.log_level = "ERROR"\n')
+    os.environ["IPYTHONDIR"] = str(ipython_dir)
+
+
 def use_profile(app: Sphinx, config: Config) -> None:
     """Pick the profile, point myst-nb at its cache, and expose it to the pages."""
     profile = get_profile_name()
@@ -79,6 +92,7 @@ def use_profile(app: Sphinx, config: Config) -> None:
     # A static page shows no widgets, so tqdm.auto's "IProgress not found" advice is noise here.
     os.environ["PYTHONWARNINGS"] = ",".join(
         filter(None, [os.environ.get("PYTHONWARNINGS"), "ignore:IProgress not found"]))
+    quiet_kernels(Path(app.outdir).parent)
     fingerprint = utils_fingerprint()
     base = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
     if not base.is_absolute():
