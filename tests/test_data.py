@@ -33,6 +33,7 @@ def data_copy(tmp_path, monkeypatch):
 @pytest.fixture
 def offline(monkeypatch):
     """Make torchvision's MNIST download fail at once, as it does without a network."""
+    monkeypatch.setattr(data, "_offline_reason", None)  # forget earlier failures
     def fail(self):
         (Path(self.raw_folder)).mkdir(parents=True, exist_ok=True)
         (Path(self.raw_folder) / "train-images-idx3-ubyte.gz").write_bytes(b"partial")
@@ -69,9 +70,22 @@ def test_subset_is_identical_to_mlxtends_images():
 def test_offline_mnist_falls_back_loudly_and_leaves_no_partial_download(data_copy, offline, capsys):
     ds = load_mnist()
     out = capsys.readouterr().out
-    assert "BUNDLED REAL SUBSET" in out and "4,000 images" in out
+    assert "could not download" in out and "BUNDLED REAL SUBSET" in out and "4,000 images" in out
     assert len(ds) == 4000
     assert not (data_copy / "MNIST").exists()
+
+
+def test_offline_mnist_tries_the_network_once_per_session(data_copy, offline, monkeypatch, capsys):
+    load_mnist()
+    calls = []
+    monkeypatch.setattr(data, "_try_download", lambda *args: calls.append(args) or (None, "x"))
+    assert len(load_mnist(train=False)) == 1000
+    assert calls == [] and "still offline" in capsys.readouterr().out
+
+
+def test_messages_show_paths_inside_the_repository_relative_to_it():
+    assert data.shown(REPO_DATA / "faces-sample") == "data/faces-sample"
+    assert data.shown("/somewhere/else") == "/somewhere/else"
 
 
 def test_full_mnist_is_preferred_when_present(data_copy, offline, capsys):

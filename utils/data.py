@@ -21,6 +21,7 @@ from torchvision import datasets, transforms
 
 from utils import bundle
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
 KAGGLE_FACES = Path("/kaggle/input/face-recognition-dataset/Extracted Faces")
 KAGGLE_WORKING = Path("/kaggle/working")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
@@ -28,6 +29,18 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
 
 class DataError(RuntimeError):
     """Data that is missing, empty or corrupt; the message names the path and the fix."""
+
+
+_offline_reason: str | None = None  # why the last MNIST download failed, so it is tried once
+
+
+def shown(path: Path | str) -> str:
+    """Return ``path`` relative to the repository or the current folder when inside one, for messages."""
+    path = Path(path).resolve()
+    for base in (REPO_ROOT, Path.cwd()):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return str(path)
 
 
 def data_dir() -> Path:
@@ -131,18 +144,27 @@ def load_mnist(train: bool = True, transform: Callable | None = None,
         raise ValueError(f"load_mnist: timeout must be a positive number of seconds, got {timeout!r}")
     root = data_dir()
     split = "training" if train else "held-out"
-    full, reason = None, "download switched off"
+    global _offline_reason
     raw = root / "MNIST" / "raw"
+    full, tried_now = None, False
     if all((raw / name).exists() for name in bundle.MNIST_FILES):  # downloaded before
         full = datasets.MNIST(root, train=train, transform=transform, download=False)
-    elif download:
+    elif download and _offline_reason is None:  # try the network once per session
         full, reason = _try_download(root, train, transform, timeout)
+        tried_now, _offline_reason = True, (None if full is not None else reason)
     if full is not None:
-        print(f"MNIST: the full data set ({split} split, {len(full):,} images) in {root / 'MNIST'}")
+        print(f"MNIST: the full data set, {split} split: {len(full):,} images in "
+              f"{shown(root / 'MNIST')}")
         return full
     subset = _bundled_mnist(train, transform)
-    print(f"MNIST: no download ({reason}).\n  Using the BUNDLED REAL SUBSET, {split} split: "
-          f"{len(subset):,} images in {data_dir() / bundle.MNIST_SUBSET}")
+    where = f"{split} split: {len(subset):,} images in {shown(data_dir() / bundle.MNIST_SUBSET)}"
+    if not download:
+        print(f"MNIST: download switched off; the BUNDLED REAL SUBSET, {where}")
+    elif tried_now:
+        print(f"MNIST: could not download the full set (no internet? {_offline_reason}).\n"
+              f"  Using the BUNDLED REAL SUBSET, {where}")
+    else:
+        print(f"MNIST: still offline, so the BUNDLED REAL SUBSET again, {where}")
     return subset
 
 
@@ -173,7 +195,7 @@ def find_faces_dir(verbose: bool = True) -> Path:
         if not folder.is_dir():
             bundle.write_faces_sample(data_dir())
     if verbose:
-        print(f"Faces: {source}\n  in {folder}")
+        print(f"Faces: {source}\n  in {shown(folder)}")
     return folder
 
 

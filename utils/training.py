@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from utils.data import shown
+
 PREFIX, SUFFIX, TMP_PREFIX = "epoch-", ".pt", ".tmp-"
 
 
@@ -133,9 +135,9 @@ class Checkpoint:
                 _load_state(obj, payload["states"][name])
             _set_rng_states(payload["rng"])
             if verbose:
-                print(f"Resumed after epoch {payload['epoch']} from {path}; "
+                print(f"Resumed after epoch {payload['epoch']} from {shown(path)}; "
                       "pass fresh=True to Checkpoint(...) to start over.")
             return payload["epoch"], payload["history"]
         if verbose:
-            print(f"No checkpoint in {self.folder}: training from scratch.")
+            print(f"No checkpoint in {shown(self.folder)}: training from scratch.")
         return 0, {}
