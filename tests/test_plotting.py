@@ -18,6 +18,8 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.figure import Figure
 
 from utils.plotting import (
+    DPI,
+    GRID_INCHES,
     animate_denoising,
     animate_image_grids,
     plot_eight_pair,
@@ -57,6 +59,13 @@ def test_scatter3D_returns_plotly_figure_with_one_trace_per_class(kind):
     assert sum(len(t.x) for t in fig.data) == 30
     assert np.allclose(fig.data[1].z, X[y == 1, 2])
     assert fig.layout.title.text == "blobs"
+
+
+def test_scatter3D_camera_stands_back_so_the_whole_cube_shows():
+    # plotly's default eye (1.25, 1.25, 1.25) cut off the cube's bottom corner and its x1 labels
+    eye = plot_scatter3D(RNG.random((4, 3)), np.arange(4) % 2).layout.scene.camera.eye
+    assert np.hypot(np.hypot(eye.x, eye.y), eye.z) > np.sqrt(3 * 1.25 ** 2)
+    assert eye.z < 1.25
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -170,16 +179,16 @@ def test_animate_denoising_rows_show_noisy_output_per_epoch_clean(kind):
     assert anim._fig.get_suptitle() == "after epoch 2"
 
 
-def test_animate_image_grids_page_weight_stays_under_1_5_mb_for_16_frames_of_64_images():
-    # a GAN's samples per epoch: 16 frames of an 8x8 grid of 32x32 colour images, smooth with
-    # a little noise (PNG frames at 100 dpi weighed 14 MB; JPEG frames at 72 dpi about 1.2 MB)
+def test_animate_image_grids_page_weight_stays_under_1_mb_for_16_frames_of_16_images():
+    # the GAN notebook's animation: 16 frames of 16 32x32 colour images (2 rows of 8, page wide),
+    # smooth with a little noise (PNG frames weighed about 3x as much as these JPEG frames)
     gen = torch.Generator().manual_seed(0)
-    frames = [torch.nn.functional.interpolate(torch.rand(64, 3, 8, 8, generator=gen) * 2 - 1,
+    frames = [torch.nn.functional.interpolate(torch.rand(16, 3, 8, 8, generator=gen) * 2 - 1,
                                               size=32, mode="bilinear")
-              + 0.05 * torch.randn(64, 3, 32, 32, generator=gen) for _ in range(16)]
+              + 0.05 * torch.randn(16, 3, 32, 32, generator=gen) for _ in range(16)]
     html = animate_image_grids(frames).to_jshtml()
     assert len(re.findall(r"data:image/jpeg;base64", html)) == 16
-    assert len(html) < 1_500_000, f"{len(html) / 1e6:.2f} MB"
+    assert len(html) < 1_000_000, f"{len(html) / 1e6:.2f} MB"
 
 
 def rendered_figure(anim: FuncAnimation) -> Figure:
@@ -194,7 +203,7 @@ def rendered_figure(anim: FuncAnimation) -> Figure:
     lambda **kw: rendered_figure(animate_denoising(EIGHTS, [EIGHTS], EIGHTS, **kw)),
 ], ids=["plot_image_grid", "animate_image_grids", "animate_denoising"])
 def test_dpi_sets_figure_resolution_with_a_light_default_and_sharp_pixels(make):
-    assert make().dpi == 72
+    assert make().dpi == DPI
     fig = make(dpi=100)
     assert fig.dpi == 100
     assert all(image.get_interpolation() == "nearest" for ax in fig.axes for image in ax.images)
@@ -327,3 +336,23 @@ def test_star_import_exports_exactly_the_public_plotters():
     namespace: dict = {}
     exec("from utils.plotting import *", namespace)
     assert {k for k in namespace if not k.startswith("__")} == set(plotting.__all__)
+
+
+@pytest.mark.parametrize("nrow, count", [(8, 16), (8, 64), (2, 6)])
+def test_image_grid_figure_fills_the_page_width_and_has_the_grid_shape(nrow, count):
+    fig = plot_image_grid(np.zeros((count, 3, 32, 32)), nrow=nrow, title="t")
+    grid = fig.axes[0].images[0].get_array().shape
+    width, height = fig.get_size_inches()
+    assert max(width, height - 0.35) == pytest.approx(GRID_INCHES)  # about 650 px, the column is 688
+    assert height - 0.35 == pytest.approx(width * grid[0] / grid[1])  # no band of white below
+
+
+def test_animate_denoising_is_page_wide_with_large_digits_and_light_palette_frames():
+    anim = animate_denoising(EIGHTS, [EIGHTS] * 3, EIGHTS)
+    html = anim.to_jshtml()
+    fig = anim._fig
+    assert fig.get_size_inches()[0] * fig.dpi > 600
+    digit_px = fig.axes[0].get_window_extent().height * 28 / 30  # a 30 px row holds a 28 px digit
+    assert digit_px > 60
+    assert len(re.findall(r"data:image/png;base64", html)) == 3
+    assert len(html) < 200_000, f"{len(html) / 1e3:.0f} kB"  # RGBA PNG frames weighed about 2x

@@ -8,6 +8,8 @@ Importing this module changes no global setting of matplotlib or plotly.
 
 from __future__ import annotations
 
+import base64
+import io
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -34,10 +36,13 @@ __all__ = [
 
 ArrayLike = Any  # np.ndarray | torch.Tensor | a (nested) list of numbers
 
-# Every figure and animation frame is embedded in the book's pages: 72 dpi keeps them light
-# (a 6-inch grid is 432 pixels wide), and nearest-neighbour pixels keep small images sharp.
-DPI = 72
+# Every figure and animation frame is embedded in the book's pages, whose text column is about
+# 688 pixels wide: image grids are 6.8 inches at 96 dpi (653 pixels) on their long side, and
+# nearest-neighbour pixels keep small images sharp.
+DPI = 96
+GRID_INCHES = 6.8
 JPEG_QUALITY = 75  # animation frames of photos: about a third of the PNG size, still sharp
+PNG_COLORS = 64  # animation frames of drawings: a 64-colour palette makes PNGs about 3x lighter
 
 
 # --------------------------------------------------------------------------- validation
@@ -160,8 +165,11 @@ def plot_scatter3D(X: ArrayLike, y: ArrayLike, title: str | None = None) -> go.F
     fig = go.Figure([go.Scatter3d(x=X[y == c, 0], y=X[y == c, 1], z=X[y == c, 2], mode="markers",
                                   marker={"size": 3, "opacity": 0.8}, name=_class_name(c))
                      for c in np.unique(y)])
-    fig.update_layout(title=title, height=500, margin={"l": 0, "r": 0, "b": 0, "t": 40},
-                      scene={"xaxis_title": "x1", "yaxis_title": "x2", "zaxis_title": "x3"},
+    # the camera a little further out and lower than plotly's default (1.25, 1.25, 1.25), so the
+    # cube's nearest bottom corner and its tick labels stay inside the figure
+    fig.update_layout(title=title, height=540, margin={"l": 0, "r": 0, "b": 10, "t": 40},
+                      scene={"xaxis_title": "x1", "yaxis_title": "x2", "zaxis_title": "x3",
+                             "camera": {"eye": {"x": 1.55, "y": 1.55, "z": 1.0}}},
                       legend_title_text="class")
     return fig
 
@@ -260,8 +268,10 @@ def _axes(fn: str, ax: Axes | None, figsize: tuple[float, float], dpi: int | Non
 def _show_grid(fn: str, ax: Axes | None, grid: np.ndarray, title: str | None, dpi: int) -> Axes:
     """Return the axes showing ``grid`` (H, W, 3), sized to the grid when ``ax`` is None."""
     height, width = grid.shape[:2]
-    scale = 6.0 / max(height, width)
-    ax = _axes(fn, ax, (max(width * scale, 2.0), max(height * scale, 2.0) + 0.4), dpi)
+    scale = GRID_INCHES / max(height, width)
+    # the figure has the grid's shape plus a title line, so no band of white is left around it
+    figsize = (max(width * scale, 1.0), max(height * scale, 0.5) + (0.35 if title else 0.1))
+    ax = _axes(fn, ax, figsize, dpi)
     # nearest: sharp pixels without upscaling blur, and flat areas that PNG compresses well
     ax.imshow(grid, vmin=0.0, vmax=1.0, interpolation="nearest")
     ax.set_axis_off()
@@ -280,7 +290,7 @@ def plot_image_grid(images: ArrayLike, nrow: int = 8, value_range: tuple[float, 
         value_range: the (low, high) values shown as black and white; (-1, 1) for a Tanh output.
         title: the title above the grid.
         ax: draw into this axes instead of a new figure.
-        dpi: pixels per inch of a new figure (6 inches on its long side); unused with ``ax``.
+        dpi: pixels per inch of a new figure (``GRID_INCHES`` on its long side); unused with ``ax``.
     """
     images = _array("plot_image_grid", "images", images, BATCHES, BATCH_SHAPE)
     nrow = _number("plot_image_grid", "nrow", nrow, 1, integer=True)
@@ -345,6 +355,38 @@ class _JpegFramesAnimation(FuncAnimation):
         return super().save(filename, writer, *args, savefig_kwargs=savefig_kwargs, **kwargs)
 
 
+class _PaletteHTMLWriter(HTMLWriter):
+    """An HTMLWriter that stores each PNG frame with a palette of ``PNG_COLORS`` colours."""
+
+    def grab_frame(self, **savefig_kwargs: Any) -> None:
+        """Grab the frame as HTMLWriter does, then re-encode it with a palette."""
+        count = len(self._saved_frames)
+        super().grab_frame(**savefig_kwargs)
+        if len(self._saved_frames) > count:  # not past the embed limit
+            self._saved_frames[-1] = _palette_png(self._saved_frames[-1])
+
+
+def _palette_png(base64_png: str) -> str:
+    """Return a base64 PNG re-encoded with at most ``PNG_COLORS`` colours (flat drawings lose nothing visible)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(base64.b64decode(base64_png))).convert("RGB")
+    buffer = io.BytesIO()
+    image.quantize(PNG_COLORS, dither=Image.Dither.NONE).save(buffer, format="png", optimize=True)
+    return base64.encodebytes(buffer.getvalue()).decode("ascii")
+
+
+class PaletteFramesAnimation(FuncAnimation):
+    """A FuncAnimation whose ``to_jshtml`` embeds palette PNG frames: drawings weigh about 3x less."""
+
+    def save(self, filename: Any, writer: Any = None, *args: Any, **kwargs: Any) -> None:
+        """Save as ``FuncAnimation.save`` does, with palette PNG frames when ``writer`` is an HTMLWriter."""
+        if type(writer) is HTMLWriter and writer.frame_format == "png":  # the one to_jshtml passes
+            writer = _PaletteHTMLWriter(fps=writer.fps, embed_frames=writer.embed_frames,
+                                        default_mode=writer.default_mode)
+        return super().save(filename, writer, *args, **kwargs)
+
+
 def animate_image_grids(frames: list[ArrayLike], titles: list[str] | None = None, nrow: int = 8,
                         value_range: tuple[float, float] = (-1.0, 1.0),
                         interval: int = 300, dpi: int = DPI) -> FuncAnimation:
@@ -358,7 +400,7 @@ def animate_image_grids(frames: list[ArrayLike], titles: list[str] | None = None
         nrow: images per row of each grid.
         value_range: the (low, high) values shown as black and white.
         interval: milliseconds between frames.
-        dpi: pixels per inch (the figure is 6 inches on its long side); each frame is a JPEG
+        dpi: pixels per inch (the figure is ``GRID_INCHES`` on its long side); each frame is a JPEG
             in the page, so a higher ``dpi`` makes the page heavier.
     """
     fn = "animate_image_grids"
@@ -391,7 +433,8 @@ def animate_denoising(noisy: ArrayLike, outputs: list[ArrayLike], clean: ArrayLi
         clean: the clean targets of the same shape.
         titles: one title per frame (default: ``after epoch 1``, ...).
         interval: milliseconds between frames.
-        dpi: pixels per inch; each frame is a PNG in the page, so a higher ``dpi`` makes it heavier.
+        dpi: pixels per inch (the figure is ``GRID_INCHES`` wide); each frame is a PNG in the page,
+            so a higher ``dpi`` makes it heavier.
     """
     fn, expected = "animate_denoising", "(N, 1, 28, 28) or (N, 28, 28)"
     noisy = _array(fn, "noisy", noisy, DIGITS, expected)
@@ -406,7 +449,14 @@ def animate_denoising(noisy: ArrayLike, outputs: list[ArrayLike], clean: ArrayLi
     dpi = _number(fn, "dpi", dpi, 1, integer=True)
     n = len(noisy)
     rows = [_grid(a.reshape(n, 1, 28, 28), n, (0.0, 1.0)) for a in (noisy, epochs[0], clean)]
-    fig, axes = plt.subplots(3, 1, figsize=(min(0.7 * n, 12.0) + 1.3, 3.2), dpi=dpi)
+    # GRID_INCHES wide: 1.3 inches of row labels, then the rows of digits at their own aspect,
+    # 0.12 inches apart, under a title line; the figure fits them with no white band
+    label, gap, top, bottom = 1.3, 0.12, 0.45, 0.08
+    row_height = (GRID_INCHES - label - 0.05) * rows[0].shape[0] / rows[0].shape[1]
+    height = top + 3 * row_height + 2 * gap + bottom
+    fig, axes = plt.subplots(3, 1, figsize=(GRID_INCHES, height), dpi=dpi)
+    fig.subplots_adjust(left=label / GRID_INCHES, right=1 - 0.05 / GRID_INCHES,
+                        top=1 - top / height, bottom=bottom / height, hspace=gap / row_height)
     plt.close(fig)
     for ax, row, name in zip(axes, rows, ("noisy input", "model output", "clean target")):
         ax.imshow(row, vmin=0.0, vmax=1.0, interpolation="nearest")  # compresses well
@@ -415,12 +465,11 @@ def animate_denoising(noisy: ArrayLike, outputs: list[ArrayLike], clean: ArrayLi
         ax.set_ylabel(name, rotation=0, ha="right", va="center")
     outputs_image = axes[1].images[0]
     grids = [_grid(a.reshape(n, 1, 28, 28), n, (0.0, 1.0)) for a in epochs]
-    fig.suptitle(labels[0])
-    fig.tight_layout()
+    title = fig.suptitle(labels[0], y=1 - 0.06 / height, va="top")
 
     def draw(i: int) -> list:
         outputs_image.set_data(grids[i])
-        fig.suptitle(labels[i])
-        return [outputs_image]
+        title.set_text(labels[i])
+        return [outputs_image, title]
 
-    return FuncAnimation(fig, draw, frames=len(grids), interval=interval, blit=False)
+    return PaletteFramesAnimation(fig, draw, frames=len(grids), interval=interval, blit=False)
