@@ -285,3 +285,14 @@ def test_plot_transposed_convolution_accepts_tensors_that_require_grad():
     fig = plot_transposed_convolution(x, torch.ones(2, 2, requires_grad=True))
     np.testing.assert_array_equal(drawn_grid(fig, "result"),
                                   [[1, 3, 2], [4, 10, 6], [3, 7, 4]])
+
+
+def test_animations_are_page_sized_and_stay_light():
+    # the 5x5 stride-1 example of the notebook: 25 frames about 660 px wide (~1.5x the first
+    # drafts, whose numbers were hard to read), palette PNG frames keeping the page light
+    anim = animate_convolution(input_size=5, kernel_size=3, stride=1, padding=1)
+    html = anim.to_jshtml()
+    width = anim._fig.get_size_inches()[0] * anim._fig.dpi
+    assert 600 < width <= 688, width
+    assert html.count("data:image/png;base64") == 25
+    assert len(html) < 450_000, f"{len(html) / 1e3:.0f} kB"  # RGBA PNG frames weighed 1.1 MB

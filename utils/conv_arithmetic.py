@@ -23,6 +23,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from utils.plotting import PaletteFramesAnimation
+
 __all__ = [
     "conv2d_output_size",
     "conv_transpose2d_output_size",
@@ -33,7 +35,7 @@ __all__ = [
 
 # Looks of the drawings (module constants, not rcParams: importing changes nothing).
 _CELL_INCHES = 0.32
-_DPI = 75
+_DPI = 112  # 1.5x the first drafts' 75: cell numbers ~14 px, the window's weights ~10 px
 _INTERVAL_MS = 800
 _MAX_FRAMES = 64
 _MAX_PARTIALS = 16
@@ -247,7 +249,7 @@ def animate_convolution(input_size: int = 5, kernel_size: int = 3, stride: int =
                                    f"output {out}x{out}", "output")
     window = ax.add_patch(Rectangle((0, 1), kernel_size, kernel_size, facecolor=_WINDOW_COLOR,
                                     alpha=0.25, edgecolor=_WINDOW_COLOR, linewidth=2.5))
-    weights = [ax.text(0, 0, f"×{_fmt(kernel[i, j])}", fontsize=6, color=_WINDOW_COLOR,
+    weights = [ax.text(0, 0, f"×{_fmt(kernel[i, j])}", fontsize=7, color=_WINDOW_COLOR,
                        ha="right", va="bottom") for i in range(kernel_size)
                for j in range(kernel_size)]
     caption = ax.text(0, height - 0.2, "", fontsize=8, va="bottom")
@@ -266,7 +268,7 @@ def animate_convolution(input_size: int = 5, kernel_size: int = 3, stride: int =
         caption.set_text(f"output[{r}, {c}] = sum(window × kernel) = {_fmt(y[r, c])}")
         return [window, caption, *weights, *out_patches.ravel(), *out_texts.ravel()]
 
-    anim = FuncAnimation(fig, draw, frames=out * out, interval=_INTERVAL_MS)
+    anim = PaletteFramesAnimation(fig, draw, frames=out * out, interval=_INTERVAL_MS)
     plt.close(fig)
     return anim
 
@@ -360,7 +362,7 @@ def animate_transposed_convolution(input_size: int = 2, kernel_size: int = 3, st
                          f"columns {j * stride}-{j * stride + kernel_size - 1}")
         return [window, caption, *in_patches.ravel(), *out_patches.ravel(), *out_texts.ravel()]
 
-    anim = FuncAnimation(fig, draw, frames=input_size * input_size, interval=_INTERVAL_MS)
+    anim = PaletteFramesAnimation(fig, draw, frames=input_size * input_size, interval=_INTERVAL_MS)
     plt.close(fig)
     return anim
 
