@@ -360,10 +360,14 @@ class _PaletteHTMLWriter(HTMLWriter):
 
     def grab_frame(self, **savefig_kwargs: Any) -> None:
         """Grab the frame as HTMLWriter does, then re-encode it with a palette."""
-        count = len(self._saved_frames)
+        frames = getattr(self, "_saved_frames", None)  # matplotlib's internal list of embedded frames
+        if not isinstance(frames, list):  # another matplotlib: keep its plain PNG frames
+            super().grab_frame(**savefig_kwargs)
+            return
+        count = len(frames)
         super().grab_frame(**savefig_kwargs)
-        if len(self._saved_frames) > count:  # not past the embed limit
-            self._saved_frames[-1] = _palette_png(self._saved_frames[-1])
+        if len(frames) > count:  # not past the embed limit
+            frames[-1] = _palette_png(frames[-1])
 
 
 def _palette_png(base64_png: str) -> str:
