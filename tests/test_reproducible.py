@@ -26,8 +26,11 @@ def printed_lines(path: Path, runs: Path) -> list[str]:
             os.environ.pop("COURSE_RUNS")
         else:
             os.environ["COURSE_RUNS"] = old
-    lines = [line for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
-             if out.output_type == "stream" and out.name == "stdout" for line in out.text.splitlines()]
+    # One text per cell: how the kernel splits a cell's prints into stream messages varies.
+    texts = ["".join(out.text for out in cell.outputs
+                     if out.output_type == "stream" and out.name == "stdout")
+             for cell in nb.cells if cell.cell_type == "code"]
+    lines = [line for text in texts for line in text.splitlines() if line.strip()]
     return [line for line in lines if not TIMING.search(line) and str(runs) not in line]
 
 
