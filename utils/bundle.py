@@ -14,12 +14,14 @@ Run ``python -m utils.bundle`` to (re)build both and print their SHA-256 sums,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import struct
 import sys
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 import numpy as np
 
@@ -44,17 +46,33 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to ``path`` through a temporary file, so no half-written file remains."""
+TMP_PREFIX = ".tmp-"  # temporary files of unfinished writes start with this
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """Yield a binary file that replaces ``path`` only once it is complete and on disk.
+
+    A reader sees the old file or the whole new one, never half of it; on an error the
+    temporary file is removed and ``path`` is left as it was.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TMP_PREFIX}{path.name}-")
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(payload)
+            yield f
+            f.flush()
+            os.fsync(f.fileno())  # on disk before the rename, so a crash cannot leave it half-written
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` through a temporary file, so no half-written file remains."""
+    with atomic_file(path) as f:
+        f.write(payload)
 
 
 def idx_bytes(array: np.ndarray) -> bytes:
@@ -106,10 +124,8 @@ def write_faces_sample(data_dir: Path) -> list[Path]:
     for i, face in enumerate(faces):
         pixels = np.round(face * 255).astype(np.uint8)
         path = folder / f"face_{i:03d}.png"
-        tmp = path.with_name(f".{path.name}.tmp")
-        folder.mkdir(parents=True, exist_ok=True)
-        Image.fromarray(pixels, mode="L").save(tmp, format="PNG")
-        os.replace(tmp, path)
+        with atomic_file(path) as f:
+            Image.fromarray(pixels, mode="L").save(f, format="PNG")
         written.append(path)
     return written
 

@@ -8,10 +8,8 @@ continues from the last complete epoch instead of starting over.
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -19,9 +17,10 @@ from typing import Any
 import numpy as np
 import torch
 
+from utils.bundle import TMP_PREFIX, atomic_file
 from utils.data import shown
 
-PREFIX, SUFFIX, TMP_PREFIX = "epoch-", ".pt", ".tmp-"
+PREFIX, SUFFIX = "epoch-", ".pt"
 
 
 def _rng_states() -> dict[str, Any]:
@@ -98,20 +97,12 @@ class Checkpoint:
         }
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{PREFIX}{epoch:04d}{SUFFIX}"
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=TMP_PREFIX, suffix=SUFFIX)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                torch.save(payload, f)
-                f.flush()
-                os.fsync(f.fileno())  # on disk before the rename, so a crash cannot leave it half-written
-            os.replace(tmp, path)  # atomic: a reader sees the old file or the whole new one
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_file(path) as f:  # a reader sees the old file or the whole new one
+            torch.save(payload, f)
         for old in self.files():
             if old != path:
                 old.unlink()
-        for stale in self.folder.glob(f"{TMP_PREFIX}*{SUFFIX}"):  # left by a process killed mid-write
+        for stale in self.folder.glob(f"{TMP_PREFIX}*"):  # left by a process killed mid-write
             stale.unlink(missing_ok=True)
         return path
 
