@@ -60,8 +60,7 @@ def test_fingerprint_follows_the_helpers_but_not_the_build_code(tmp_path):
 
 def test_build_uses_the_profile_cache_and_tells_the_pages(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "cpu")
-    for name in ("IPYTHONDIR", "PYTHONWARNINGS"):  # use_profile sets them for the kernels
-        monkeypatch.setenv(name, "")
+    monkeypatch.setenv("IPYTHONDIR", "")  # use_profile sets it for the kernels
     app = SimpleNamespace(outdir=str(tmp_path / "_build" / "html"), srcdir=str(tmp_path))
     config = SimpleNamespace(nb_execution_cache_path="", myst_substitutions={"other": "x"})
     book_ext.use_profile(app, config)

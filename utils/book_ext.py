@@ -89,9 +89,6 @@ def use_profile(app: Sphinx, config: Config) -> None:
     """Pick the profile, point myst-nb at its cache, and expose it to the pages."""
     profile = get_profile_name()
     os.environ["COURSE_PROFILE"] = profile  # the kernels this build starts use the same scale
-    # A static page shows no widgets, so tqdm.auto's "IProgress not found" advice is noise here.
-    os.environ["PYTHONWARNINGS"] = ",".join(
-        filter(None, [os.environ.get("PYTHONWARNINGS"), "ignore:IProgress not found"]))
     quiet_kernels(Path(app.outdir).parent)
     fingerprint = utils_fingerprint()
     base = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
