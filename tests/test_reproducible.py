@@ -17,15 +17,8 @@ TIMING = re.compile(r"\d+(\.\d+)?\s*(s|sec|seconds|it/s|s/it)\b")
 def printed_lines(path: Path, runs: Path) -> list[str]:
     """Execute the notebook with checkpoints in ``runs``; return its stdout lines without timings."""
     nb = nbformat.read(path, as_version=4)
-    old = os.environ.get("COURSE_RUNS")
-    os.environ["COURSE_RUNS"] = str(runs)
-    try:
-        NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(LECTURES)}}).execute()
-    finally:
-        if old is None:
-            os.environ.pop("COURSE_RUNS")
-        else:
-            os.environ["COURSE_RUNS"] = old
+    client = NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(LECTURES)}})
+    client.execute(env={**os.environ, "COURSE_RUNS": str(runs)})
     # One text per cell: how the kernel splits a cell's prints into stream messages varies.
     texts = ["".join(out.text for out in cell.outputs
                      if out.output_type == "stream" and out.name == "stdout")

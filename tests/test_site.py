@@ -9,6 +9,7 @@ address is aborted and recorded. Each page is visited once (``visits``) and scre
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import io
@@ -133,8 +134,9 @@ class Visit:
     record: dict = field(default_factory=dict)
 
 
+@contextlib.contextmanager
 def open_page(browser, base: str, name: str):
-    """Open page ``name`` offline; return (context, page, Visit) once it has settled."""
+    """Open page ``name`` offline; yield (page, Visit) once it has settled, then close it."""
     visit = Visit()
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
 
@@ -158,7 +160,10 @@ def open_page(browser, base: str, name: str):
                   " ? MathJax.startup.promise.then(() => true) : true")
     page.wait_for_load_state("networkidle")
     page.wait_for_function("() => Array.from(document.images).every(img => img.complete)")
-    return context, page, visit
+    try:
+        yield page, visit
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")
@@ -169,10 +174,10 @@ def visits(browser, server: str):
 
     def visit(name: str) -> Visit:
         if name not in done:
-            context, page, record = open_page(browser, server, name)
-            record.record = page.evaluate(RECORD_JS)
-            page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '__')}.png"), full_page=True)
-            context.close()
+            with open_page(browser, server, name) as (page, record):
+                record.record = page.evaluate(RECORD_JS)
+                page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '__')}.png"),
+                                full_page=True)
             done[name] = record
         return done[name]
 
@@ -220,12 +225,9 @@ def test_landing_page_says_which_profile_built_the_site(visits):
 
 
 def test_formulas_are_typeset_by_the_local_mathjax(browser, server):
-    context, page, visit = open_page(browser, server, TOC["root"])
-    try:
+    with open_page(browser, server, TOC["root"]) as (page, visit):
         assert page.locator("mjx-container").count() > 0
         assert not any("mathjax" in url.lower() for url in visit.blocked)
-    finally:
-        context.close()
 
 
 # -- notebook pages -------------------------------------------------------------------------
@@ -275,8 +277,7 @@ def test_plotly_js_is_served_once_not_embedded_or_from_a_cdn(site):
 def test_autoencoder_page_draws_the_3d_scatter(browser, server):
     from PIL import Image
 
-    context, page, visit = open_page(browser, server, SCATTER_3D_PAGE)
-    try:
+    with open_page(browser, server, SCATTER_3D_PAGE) as (page, visit):
         plots = page.locator(".course-plotly .js-plotly-plot")
         is_3d = plots.evaluate_all(
             "divs => divs.map(d => (d._fullData || []).some(t => t.type === 'scatter3d'))")
@@ -288,14 +289,11 @@ def test_autoencoder_page_draws_the_3d_scatter(browser, server):
         colours = pixels.getcolors(maxcolors=1 << 24)
         assert len(colours) > 20, "the 3D scatter's area is (nearly) blank"
         assert visit.errors == []
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("name", ANIMATED)
 def test_animations_step_to_another_frame_on_next(browser, server, name):
-    context, page, visit = open_page(browser, server, name)
-    try:
+    with open_page(browser, server, name) as (page, visit):
         animations = page.locator(".animation")
         assert animations.count() > 0, f"{name} shows no animation"
         for index in range(animations.count()):
@@ -308,36 +306,28 @@ def test_animations_step_to_another_frame_on_next(browser, server, name):
             page.wait_for_function("([img, old]) => img.src !== old", arg=[image.element_handle(), before])
             assert animation.locator("input.anim-slider").input_value() == "1"
         assert visit.errors == []
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("name", ANIMATED)
 def test_animations_have_no_duplicate_static_frame(browser, server, name):
-    context, page, _ = open_page(browser, server, name)
-    try:
+    with open_page(browser, server, name) as (page, _):
         extra = page.evaluate("""() => Array.from(document.querySelectorAll('.animation'))
             .map(anim => anim.closest('.cell_output'))
             .map(out => Array.from(out.querySelectorAll('img'))
                  .filter(img => !img.closest('.animation')).length)""")
         assert extra and all(count == 0 for count in extra), extra
-    finally:
-        context.close()
 
 
 def test_answers_sit_in_dropdowns_that_open(browser, server):
     dropdown_class = re.compile(r'class="(?=[^"]*\bdropdown\b)(?=[^"]*\badmonition\b)')
     pages = [name for name in PAGES if dropdown_class.search((SITE / f"{name}.html").read_text())]
     assert pages, "no page has an answer in a dropdown"
-    context, page, _ = open_page(browser, server, pages[0])
-    try:
+    with open_page(browser, server, pages[0]) as (page, _):
         dropdown = page.locator(".admonition.dropdown").first
         answer = dropdown.locator(":scope > :not(.admonition-title)").first
         assert not answer.is_visible()
         dropdown.locator("button.toggle-button").click()
         answer.wait_for(state="visible")
-    finally:
-        context.close()
 
 
 def test_unchanged_rebuild_reads_and_executes_nothing(site):
