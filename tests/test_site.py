@@ -10,6 +10,7 @@ address is aborted and recorded. Each page is visited once (``visits``) and scre
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import http.server
 import io
@@ -38,6 +39,7 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+BUILD_LOCK = ROOT / "_build" / ".site-build.lock"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -94,12 +96,24 @@ def browser():
         chromium.close()
 
 
+def build_smoke_book() -> subprocess.CompletedProcess:
+    """Build the book with the smoke profile, one build at a time across pytest-xdist workers.
+
+    Each worker that runs a test of this module builds once; two builds at the same time
+    would race on the execution cache, so they take turns (the second one finds the cache).
+    """
+    BUILD_LOCK.parent.mkdir(parents=True, exist_ok=True)
+    with open(BUILD_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        env = {**os.environ, "COURSE_PROFILE": "smoke"}
+        return subprocess.run([sys.executable, "-m", "utils.book_build"], cwd=ROOT, env=env,
+                              capture_output=True, text=True)
+
+
 @pytest.fixture(scope="session")
 def site(browser) -> Path:
     """Build the book with the smoke profile into _build/html (after the browser check)."""
-    env = {**os.environ, "COURSE_PROFILE": "smoke"}
-    result = subprocess.run([sys.executable, "-m", "utils.book_build"], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
+    result = build_smoke_book()
     log = result.stdout + result.stderr
     assert result.returncode == 0, f"the book build failed:\n{log[-6000:]}"
     return SITE
@@ -331,9 +345,7 @@ def test_answers_sit_in_dropdowns_that_open(browser, server):
 
 
 def test_unchanged_rebuild_reads_and_executes_nothing(site):
-    env = {**os.environ, "COURSE_PROFILE": "smoke"}
-    result = subprocess.run([sys.executable, "-m", "utils.book_build"], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
+    result = build_smoke_book()
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "0 added, 0 changed, 0 removed" in result.stdout
     assert "Executing notebook" not in result.stdout
