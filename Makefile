@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 book: $(STAMP)  ## build the site into _build/html (profile: COURSE_PROFILE, else by device)
-	COURSE_PROFILE=$(PROFILE) $(BIN)/python -m utils.book_build  # prints the profile and where to open the site
+	COURSE_PROFILE=$(PROFILE) $(BIN)/python -m book.build  # prints the profile and where to open the site
 
 # One torch thread per pytest worker: two workers on two cores, no oversubscription.
 test: $(STAMP)  ## run every test: unit tests, notebooks (smoke), the site in a browser

@@ -87,7 +87,7 @@ def test_config_executes_notebooks_with_a_cache_and_a_timeout():
 
 def test_config_loads_the_course_extension_and_offline_mathjax():
     extensions = CONFIG["sphinx"]["extra_extensions"]
-    assert "utils.book_ext" in extensions
+    assert "book.extension" in extensions
     assert "sphinx-mathjax-offline" in extensions
     assert importlib.util.find_spec("sphinx-mathjax-offline") is not None
 

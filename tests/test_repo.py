@@ -13,8 +13,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 ALLOWED_TOP_LEVEL = {
     "_config.yml", "_toc.yml", "lectures", "utils", "data", "images", "tests", "environment.yml",
-    "README.md", "pyproject.toml", "Makefile", ".ci", "LICENSE", "benchmarks", ".github",
-    ".gitignore", ".git", ".venv", "_build", ".pytest_cache", "advanced_conv_models.egg-info",
+    "README.md", "pyproject.toml", "Makefile", ".ci", "LICENSE", "benchmarks", "book", ".github",
+    # what the ecosystem expects of a notebook repository (issue 13)
+    "binder", "requirements.txt", ".pre-commit-config.yaml", "CITATION.cff", "CHANGELOG.md",
+    "CONTRIBUTING.md",
+    ".gitignore", ".git", ".venv", "_build", ".pytest_cache", ".ruff_cache",
+    "advanced_conv_models.egg-info",
 }
 
 

@@ -1,6 +1,6 @@
 """The built site in a real browser: it works offline, draws its figures and plays its animations.
 
-A session fixture builds the book with ``COURSE_PROFILE=smoke`` (``python -m utils.book_build``;
+A session fixture builds the book with ``COURSE_PROFILE=smoke`` (``python -m book.build``;
 an unchanged book rebuilds in seconds), serves ``_build/html`` on a loopback port and drives
 Debian's Chromium headless through Playwright. Every request that leaves the loopback
 address is aborted and recorded. Each page is visited once (``visits``) and screenshot to
@@ -106,7 +106,7 @@ def build_smoke_book() -> subprocess.CompletedProcess:
     with open(BUILD_LOCK, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         env = {**os.environ, "COURSE_PROFILE": "smoke"}
-        return subprocess.run([sys.executable, "-m", "utils.book_build"], cwd=ROOT, env=env,
+        return subprocess.run([sys.executable, "-m", "book.build"], cwd=ROOT, env=env,
                               capture_output=True, text=True)
 
 

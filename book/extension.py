@@ -42,7 +42,8 @@ LOGGER = logging.getLogger(__name__)
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PLOTLY_CLASS = "course-plotly"
 HTML_BUILDERS = ("html", "dirhtml", "singlehtml")
-UTILS_DIR = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[1]
+UTILS_DIR = ROOT / "utils"
 FINGERPRINT_FILE = "course-fingerprint.txt"
 # matplotlib's jshtml template links Font Awesome 4 from a CDN for its buttons.
 _CDN_STYLESHEET = re.compile(r'<link\s+rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*"\s*/?>')
@@ -52,11 +53,10 @@ _CDN_STYLESHEET = re.compile(r'<link\s+rel="stylesheet"\s+href="https?://[^"]*fo
 
 
 def utils_fingerprint(folder: Path = UTILS_DIR) -> str:
-    """Return a short hash of the helper modules the notebooks run (not this build code)."""
+    """Return a short hash of every helper module the notebooks import (all of ``utils/``)."""
     digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.py")):
-        if not path.name.startswith("book_"):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(folder.rglob("*.py")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
 
 
@@ -85,11 +85,26 @@ def quiet_kernels(build_dir: Path) -> None:
     os.environ["IPYTHONDIR"] = str(ipython_dir)
 
 
+def fresh_runs_dir(build_dir: Path, profile: str) -> Path:
+    """Point the build's kernels at an empty checkpoint folder ``_build/runs/<profile>``.
+
+    A page the build executes must show the training run its own code made, never one
+    resumed from an earlier build or from a student's ``data/runs``; pages served from
+    the execution cache are not re-run, so emptying the folder loses nothing.
+    """
+    runs = Path(build_dir) / "runs" / profile
+    shutil.rmtree(runs, ignore_errors=True)
+    runs.mkdir(parents=True)
+    os.environ["COURSE_RUNS"] = str(runs)
+    return runs
+
+
 def use_profile(app: Sphinx, config: Config) -> None:
     """Pick the profile, point myst-nb at its cache, and expose it to the pages."""
     profile = get_profile_name()
     os.environ["COURSE_PROFILE"] = profile  # the kernels this build starts use the same scale
     quiet_kernels(Path(app.outdir).parent)
+    fresh_runs_dir(Path(app.outdir).parent, profile)
     fingerprint = utils_fingerprint()
     base = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
     if not base.is_absolute():

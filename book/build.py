@@ -1,8 +1,8 @@
 """Build the course book into ``_build/html``: what ``make book`` runs.
 
-``python -m utils.book_build [--all]`` runs ``jupyter-book build . -W -n --keep-going``
+``python -m book.build [--all]`` runs ``jupyter-book build . -W -n --keep-going``
 with the profile ``COURSE_PROFILE`` gives (unset: by device). Warnings fail the build.
-The notebooks' outputs are cached per profile by ``utils.book_ext``, so an unchanged
+The notebooks' outputs are cached per profile by ``book.extension``, so an unchanged
 rebuild takes seconds and a page run with one profile is never served for another.
 Sphinx only reports a page's warnings when it reads the page, so after a failed build
 the next one re-reads every page (``--all``; executed notebooks still come from the cache).
@@ -51,7 +51,7 @@ def build(root: Path = ROOT, rebuild_all: bool = False) -> tuple[int, int]:
 
 def main(argv: list[str] | None = None) -> int:
     """Build the site and say where to open it; return non-zero when the build failed."""
-    parser = argparse.ArgumentParser(prog="python -m utils.book_build", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m book.build", description=__doc__.split("\n")[0])
     parser.add_argument("--all", action="store_true", dest="rebuild_all",
                         help="re-read every page (executed notebooks still come from the cache)")
     args = parser.parse_args(argv)
