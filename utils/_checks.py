@@ -1,0 +1,93 @@
+"""Input checks shared by the whole package: one rule, one message format.
+
+TypeError for the wrong kind, ValueError for the wrong value, and every message reads
+``"{caller}: {name} must be {expected}, got {got!r}"``, e.g.
+``conv_output_size: stride must be an int >= 1, got 0``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from numbers import Integral, Real
+from typing import Any
+
+__all__ = ["check_int", "check_number", "check_choice", "check_instance", "check_shape"]
+
+_MAX_REPR = 80  # a tensor or a long list is cut short in the message
+
+
+def _shown(got: Any) -> str:
+    """Return ``repr(got)``, cut to ``_MAX_REPR`` characters."""
+    text = repr(got)
+    return text if len(text) <= _MAX_REPR else text[: _MAX_REPR - 3] + "..."
+
+
+def _message(caller: str, name: str, expected: str, got: Any) -> str:
+    """Return the package's one error message."""
+    return f"{caller}: {name} must be {expected}, got {_shown(got)}"
+
+
+def _bounds(minimum: float | None, maximum: float | None, strict: bool = False) -> str:
+    """Return the bounds as words: '', ' >= 1', ' > 0', ' <= 9', ' between 1 and 9'."""
+    if minimum is not None and maximum is not None:
+        return f" between {minimum} and {maximum}"
+    if minimum is not None:
+        return f" {'>' if strict else '>='} {minimum}"
+    if maximum is not None:
+        return f" <= {maximum}"
+    return ""
+
+
+def check_int(caller: str, name: str, value: Any, *, minimum: int | None = None,
+              maximum: int | None = None) -> int:
+    """Return ``value`` as an int; it must be an integer (not a bool) within the bounds."""
+    expected = "an int" + _bounds(minimum, maximum)
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(_message(caller, name, expected, value))
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValueError(_message(caller, name, expected, value))
+    return int(value)
+
+
+def check_number(caller: str, name: str, value: Any, *, minimum: float | None = None,
+                 positive: bool = False) -> float:
+    """Return ``value`` as a float; it must be a finite real number (not a bool) within the bounds."""
+    if positive:
+        expected = "a finite number" + _bounds(0 if minimum is None else minimum, None, strict=True)
+    else:
+        expected = "a finite number" + _bounds(minimum, None)
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(_message(caller, name, expected, value))
+    number = float(value)
+    too_small = minimum is not None and (number < minimum or (positive and number == minimum))
+    if not math.isfinite(number) or too_small or (positive and number <= 0):
+        raise ValueError(_message(caller, name, expected, value))
+    return number
+
+
+def check_choice(caller: str, name: str, value: Any, choices: Collection[Any]) -> Any:
+    """Return ``value`` if it is one of ``choices``; a value of another kind is a TypeError."""
+    try:
+        if value in choices:
+            return value
+    except TypeError:  # an unhashable value tested against a set
+        pass
+    expected = "one of " + ", ".join(repr(choice) for choice in choices)
+    same_kind = any(isinstance(value, type(choice)) for choice in choices)
+    raise (ValueError if same_kind else TypeError)(_message(caller, name, expected, value))
+
+
+def check_instance(caller: str, name: str, value: Any, types: type | tuple[type, ...],
+                   expected: str) -> Any:
+    """Return ``value`` if it is an instance of ``types``; ``expected`` describes them in words."""
+    if not isinstance(value, types):
+        raise TypeError(_message(caller, name, expected, value))
+    return value
+
+
+def check_shape(caller: str, name: str, array: Any, expected: str, ok: bool) -> Any:
+    """Return ``array`` if ``ok``, else raise ValueError naming its shape; ``expected``: '(N, 3)'."""
+    if not ok:
+        raise ValueError(_message(caller, name, f"of shape {expected}", tuple(array.shape)))
+    return array
