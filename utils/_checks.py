@@ -12,7 +12,10 @@ from collections.abc import Collection
 from numbers import Integral, Real
 from typing import Any
 
-__all__ = ["check_int", "check_number", "check_choice", "check_instance", "check_shape"]
+import numpy as np
+
+__all__ = ["message", "check_int", "check_number", "check_choice", "check_instance", "check_shape",
+           "check_finite"]
 
 _MAX_REPR = 80  # a tensor or a long list is cut short in the message
 
@@ -23,9 +26,9 @@ def _shown(got: Any) -> str:
     return text if len(text) <= _MAX_REPR else text[: _MAX_REPR - 3] + "..."
 
 
-def _message(caller: str, name: str, expected: str, got: Any) -> str:
-    """Return the package's one error message."""
-    return f"{caller}: {name} must be {expected}, got {_shown(got)}"
+def message(caller: str, name: str, expected: str, got: Any, *, raw: bool = False) -> str:
+    """Return the package's one error message; ``raw`` shows ``got`` as given, not as its repr."""
+    return f"{caller}: {name} must be {expected}, got {got if raw else _shown(got)}"
 
 
 def _bounds(minimum: float | None, maximum: float | None, strict: bool = False) -> str:
@@ -44,9 +47,9 @@ def check_int(caller: str, name: str, value: Any, *, minimum: int | None = None,
     """Return ``value`` as an int; it must be an integer (not a bool) within the bounds."""
     expected = "an int" + _bounds(minimum, maximum)
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(_message(caller, name, expected, value))
+        raise TypeError(message(caller, name, expected, value))
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise ValueError(_message(caller, name, expected, value))
+        raise ValueError(message(caller, name, expected, value))
     return int(value)
 
 
@@ -58,11 +61,11 @@ def check_number(caller: str, name: str, value: Any, *, minimum: float | None = 
     else:
         expected = "a finite number" + _bounds(minimum, None)
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(_message(caller, name, expected, value))
+        raise TypeError(message(caller, name, expected, value))
     number = float(value)
     too_small = minimum is not None and (number < minimum or (positive and number == minimum))
     if not math.isfinite(number) or too_small or (positive and number <= 0):
-        raise ValueError(_message(caller, name, expected, value))
+        raise ValueError(message(caller, name, expected, value))
     return number
 
 
@@ -75,19 +78,29 @@ def check_choice(caller: str, name: str, value: Any, choices: Collection[Any]) -
         pass
     expected = "one of " + ", ".join(repr(choice) for choice in choices)
     same_kind = any(isinstance(value, type(choice)) for choice in choices)
-    raise (ValueError if same_kind else TypeError)(_message(caller, name, expected, value))
+    raise (ValueError if same_kind else TypeError)(message(caller, name, expected, value))
 
 
 def check_instance(caller: str, name: str, value: Any, types: type | tuple[type, ...],
                    expected: str) -> Any:
     """Return ``value`` if it is an instance of ``types``; ``expected`` describes them in words."""
     if not isinstance(value, types):
-        raise TypeError(_message(caller, name, expected, value))
+        raise TypeError(message(caller, name, expected, value))
     return value
 
 
 def check_shape(caller: str, name: str, array: Any, expected: str, ok: bool) -> Any:
     """Return ``array`` if ``ok``, else raise ValueError naming its shape; ``expected``: '(N, 3)'."""
     if not ok:
-        raise ValueError(_message(caller, name, f"of shape {expected}", tuple(array.shape)))
+        raise ValueError(message(caller, name, f"of shape {expected}", tuple(array.shape)))
+    return array
+
+
+def check_finite(caller: str, name: str, array: Any) -> Any:
+    """Return ``array`` (NumPy or torch) if all its values are finite; the error counts the others."""
+    finite = array.isfinite() if hasattr(array, "isfinite") else np.isfinite(array)  # torch or NumPy
+    bad = int((~finite).sum())
+    if bad:
+        raise ValueError(message(caller, name, "finite (no NaN or infinity)",
+                                 f"{bad} NaN or infinite value(s)", raw=True))
     return array
