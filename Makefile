@@ -27,9 +27,9 @@ book: $(STAMP)  ## build the site into _build/html (profile: COURSE_PROFILE, els
 	COURSE_PROFILE=$(PROFILE) $(BIN)/python -m book.build  # prints the profile and where to open the site
 
 # One torch thread per pytest worker: two workers on two cores, no oversubscription.
-test: $(STAMP)  ## run every test: unit tests, notebooks (smoke), the site in a browser
-	COURSE_PROFILE=smoke OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --nbmake \
-	    --nbmake-timeout=300 tests lectures
+# The notebooks run once, in the smoke build of the book that the browser tests read.
+test: $(STAMP)  ## run every test: unit tests, each notebook once (smoke book), the site in a browser
+	COURSE_PROFILE=smoke OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup tests
 
 test-fast: $(STAMP)  ## only the unit tests
 	COURSE_PROFILE=smoke $(BIN)/python -m pytest -m "not slow and not browser" tests

@@ -1,18 +1,105 @@
-"""Shared test set-up: the smoke profile, a fresh runs folder, Agg plots."""
+"""Shared test set-up: the smoke profile, a fresh runs folder, Agg plots, and the smoke book.
+
+The notebooks are executed once per test run, by the smoke build of the book that the
+browser tests read as well (``smoke_book``); tests of what a notebook prints read the
+executed copy that myst-nb leaves in ``_build/jupyter_execute`` (``executed_notebook``).
+"""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import subprocess
+import sys
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import matplotlib
+import nbformat
+import pytest
 
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "_build"
+BUILD_LOCK = BUILD / ".site-build.lock"
+EXECUTED = BUILD / "jupyter_execute" / "lectures"
+REPORTS = BUILD / "html" / "reports" / "lectures"
 
-# Notebooks executed by nbmake inherit this environment: tiny sizes, and
+# Notebooks a test executes itself inherit this environment: tiny sizes, and
 # checkpoints in a folder of this test session so that no run resumes an old one.
 os.environ.setdefault("COURSE_PROFILE", "smoke")
-os.environ.setdefault("COURSE_RUNS", str(ROOT / "_build" / "test-runs" / uuid.uuid4().hex[:8]))
+os.environ.setdefault("COURSE_RUNS", str(BUILD / "test-runs" / uuid.uuid4().hex[:8]))
+
+
+@dataclass(frozen=True)
+class BookBuild:
+    """The outcome of the smoke build: its exit status and its log."""
+
+    returncode: int
+    log: str
+
+
+def build_smoke_book() -> BookBuild:
+    """Build the book with the smoke profile, one build at a time across pytest-xdist workers.
+
+    Each worker that needs the book builds once; two builds at the same time would race
+    on the execution cache, so they take turns (the second one finds every page cached).
+    """
+    BUILD_LOCK.parent.mkdir(parents=True, exist_ok=True)
+    with open(BUILD_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        env = {**os.environ, "COURSE_PROFILE": "smoke"}
+        env.pop("COURSE_RUNS", None)  # the build gives its kernels an empty runs folder
+        result = subprocess.run([sys.executable, "-m", "book.build"], cwd=ROOT, env=env,
+                                capture_output=True, text=True)
+    return BookBuild(result.returncode, result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session")
+def smoke_book() -> BookBuild:
+    """Return the smoke build of the book (built once per test worker, cached after)."""
+    return build_smoke_book()
+
+
+@pytest.fixture(scope="session")
+def executed_notebook(smoke_book: BookBuild) -> Callable[[str], nbformat.NotebookNode]:
+    """Return a function: notebook stem => the notebook as the smoke build executed it."""
+
+    def read(name: str) -> nbformat.NotebookNode:
+        path = EXECUTED / f"{name}.ipynb"
+        report = REPORTS / f"{name}.err.log"
+        if report.exists():
+            pytest.fail(f"{name} failed in the smoke build:\n{report.read_text()[-4000:]}")
+        if not path.exists():
+            pytest.fail(f"the smoke build left no executed {path.relative_to(ROOT)}; "
+                        f"its log ends:\n{smoke_book.log[-3000:]}")
+        return nbformat.read(path, as_version=4)
+
+    return read
+
+
+def output_text(cell: nbformat.NotebookNode) -> str:
+    """Return everything a code cell printed or displayed as text, in order."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif "text/plain" in output.get("data", {}):
+            parts.append(output.data["text/plain"])
+    return "".join(parts)
+
+
+@pytest.fixture(scope="session")
+def cell_text() -> Callable[[nbformat.NotebookNode, str], str]:
+    """Return a function: (executed notebook, tag) => the text output of the cell with that tag."""
+
+    def read(nb: nbformat.NotebookNode, tag: str) -> str:
+        cells = [c for c in nb.cells if tag in c.get("metadata", {}).get("tags", [])]
+        if len(cells) != 1:
+            pytest.fail(f"expected exactly one cell tagged {tag!r}, found {len(cells)}")
+        return output_text(cells[0])
+
+    return read
