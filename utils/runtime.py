@@ -8,6 +8,8 @@ import random
 import numpy as np
 import torch
 
+from utils._checks import check_choice, check_int, message
+
 PROFILE_NAMES = ("smoke", "cpu", "gpu")
 DEVICE_NAMES = ("cuda", "mps", "cpu")
 
@@ -37,15 +39,12 @@ def get_device(verbose: bool = True) -> torch.device:
     if wanted:
         kind = wanted.split(":")[0]
         if kind not in DEVICE_NAMES:
-            raise ValueError(
-                f"COURSE_DEVICE must be one of {', '.join(DEVICE_NAMES)} (optionally 'cuda:N'), "
-                f"got {wanted!r}"
-            )
+            raise ValueError(message("get_device", "COURSE_DEVICE",
+                                     "one of cuda, mps, cpu (optionally cuda:N)", wanted))
         if not _available(kind):
-            raise ValueError(
-                f"COURSE_DEVICE={wanted!r} but no {kind.upper()} device is available here; "
-                "unset COURSE_DEVICE to pick automatically"
-            )
+            raise ValueError(message(
+                "get_device", "COURSE_DEVICE", f"a device this machine has (no {kind.upper()} "
+                "device is available here; unset COURSE_DEVICE to pick automatically)", wanted))
         device, why = torch.device(wanted), "set by COURSE_DEVICE"
     elif torch.cuda.is_available():
         device, why = torch.device("cuda"), f"CUDA GPU: {torch.cuda.get_device_name(0)}"
@@ -64,11 +63,7 @@ def get_profile_name(device: torch.device | None = None) -> str:
     """Return the scale profile: ``COURSE_PROFILE``, else ``gpu`` on CUDA or MPS, else ``cpu``."""
     wanted = os.environ.get("COURSE_PROFILE", "").strip().lower()
     if wanted:
-        if wanted not in PROFILE_NAMES:
-            raise ValueError(
-                f"COURSE_PROFILE must be one of {', '.join(PROFILE_NAMES)}, got {wanted!r}"
-            )
-        return wanted
+        return check_choice("get_profile_name", "COURSE_PROFILE", wanted, PROFILE_NAMES)
     if device is None:
         device = get_device(verbose=False)
     return "gpu" if device.type in ("cuda", "mps") else "cpu"
@@ -76,7 +71,7 @@ def get_profile_name(device: torch.device | None = None) -> str:
 
 def seed_everything(seed: int, verbose: bool = True) -> None:
     """Seed Python, NumPy and torch (CPU, CUDA and MPS) so that a rerun prints the same numbers."""
-    _check_seed("seed_everything", seed)
+    check_int("seed_everything", "seed", seed, minimum=0)
     if verbose:
         print(f"Seed: {seed} (Python, NumPy and torch)")
     random.seed(seed)
@@ -86,14 +81,8 @@ def seed_everything(seed: int, verbose: bool = True) -> None:
 
 def seeded_generator(seed: int) -> torch.Generator:
     """Return a torch.Generator seeded with ``seed``, e.g. for a DataLoader's shuffling."""
-    _check_seed("seeded_generator", seed)
+    check_int("seeded_generator", "seed", seed, minimum=0)
     return torch.Generator().manual_seed(seed)
-
-
-def _check_seed(caller: str, seed: object) -> None:
-    """Raise ValueError unless ``seed`` is a non-negative int."""
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"{caller}: seed must be a non-negative int, got {seed!r}")
 
 
 def seed_worker(worker_id: int) -> None:
