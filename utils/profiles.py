@@ -7,8 +7,10 @@ own scale. ``COURSE_PROFILE`` picks one (see :func:`utils.runtime.get_profile_na
 
 from __future__ import annotations
 
+import html
 import os
-from dataclasses import dataclass, fields
+from dataclasses import InitVar, dataclass, fields
+from typing import ClassVar, Mapping
 
 import torch
 
@@ -16,22 +18,67 @@ from utils.runtime import PROFILE_NAMES, get_profile_name
 
 
 class _Sizes:
-    """Shows a sizes dataclass as a two-column table in a notebook, one line per size in text."""
+    """A profile's sizes for one notebook, shown as a table next to the lecture's values.
+
+    A subclass sets ``LECTURE`` to the lecture's value of each size (``None``: the lecture
+    has no such model) and may declare ``why: InitVar[dict[str, str] | None] = None`` so
+    that each profile row says why a size differs from the lecture's.
+    """
+
+    LECTURE: ClassVar[dict[str, object] | None] = None
+
+    def __post_init__(self, why: Mapping[str, str] | None = None) -> None:
+        object.__setattr__(self, "_why", dict(why or {}))
+
+    @classmethod
+    def lecture(cls) -> "_Sizes":
+        """Return the lecture's sizes (the ``gpu`` profile's), or raise if it has none."""
+        if cls.LECTURE is None:
+            raise ValueError(f"{cls.__name__}: the lecture has no such model")
+        return cls(**cls.LECTURE)
 
     def _rows(self) -> list[tuple[str, object]]:
         """Return (name, value) for every size."""
         return [(f.name, getattr(self, f.name)) for f in fields(self)]
 
+    def differences(self) -> dict[str, tuple[object, object]]:
+        """Return {size: (this profile's value, the lecture's)} for each size that differs."""
+        lecture = self.LECTURE or {}
+        return {name: (value, lecture[name]) for name, value in self._rows()
+                if name in lecture and value != lecture[name]}
+
+    def _table(self) -> list[tuple[str, ...]]:
+        """Return (size, value[, the lecture's, why]) as text, one tuple per size."""
+        if self.LECTURE is None:
+            return [(name, str(value)) for name, value in self._rows()]
+        why = getattr(self, "_why", {})
+        return [(name, str(value), str(self.LECTURE[name]),
+                 "the lecture's" if value == self.LECTURE[name] else why.get(name, ""))
+                for name, value in self._rows()]
+
+    def _headers(self) -> tuple[str, ...]:
+        if self.LECTURE is None:
+            return ("size", "value")
+        return ("size", "this profile", "the lecture", "why")
+
+    def _caption(self) -> str:
+        if self.LECTURE is None:
+            return f"{type(self).__name__} (not in the lecture)"
+        return type(self).__name__
+
     def __str__(self) -> str:
-        width = max(len(name) for name, _ in self._rows())
-        lines = [f"{name:<{width}}  {value}" for name, value in self._rows()]
-        return f"{type(self).__name__}\n" + "\n".join(f"  {line}" for line in lines)
+        rows = self._table()
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+        lines = ["  ".join(f"{cell:<{w}}" for cell, w in zip(row, widths)) + "  " + row[-1]
+                 for row in rows]
+        return f"{self._caption()}\n" + "\n".join(f"  {line.rstrip()}" for line in lines)
 
     def _repr_html_(self) -> str:
-        cells = "".join(f"<tr><td><code>{name}</code></td><td>{value}</td></tr>"
-                        for name, value in self._rows())
-        return (f"<table><caption>{type(self).__name__}</caption>"
-                f"<tr><th>size</th><th>value</th></tr>{cells}</table>")
+        head = "".join(f"<th>{h}</th>" for h in self._headers())
+        body = "".join("<tr><td><code>" + row[0] + "</code></td>"
+                       + "".join(f"<td>{html.escape(cell)}</td>" for cell in row[1:]) + "</tr>"
+                       for row in self._table())
+        return f"<table><caption>{self._caption()}</caption><tr>{head}</tr>{body}</table>"
 
 
 @dataclass(frozen=True)
@@ -47,20 +94,26 @@ class DenoiserSizes(_Sizes):
 
 @dataclass(frozen=True)
 class GanSizes(_Sizes):
-    """Sizes of the DCGAN on faces (section 4); ``width=64`` and 128x128 is the lecture's."""
+    """Sizes of the DCGAN on faces (section 4); the ``gpu`` profile's are the lecture's."""
 
-    image_size: int
-    width: int  # channels of the discriminator's first layer; the generator mirrors it
-    latent_size: int
+    image_size: int  # side of the square images, a power of two >= 16
+    width: int  # channels of D's first layer and of G's last hidden layer
+    latent_size: int  # length of the noise vector z
     batch_size: int
     epochs: int
     max_images: int | None  # None: every face found
-    learning_rate: float = 2e-4  # the lecture's (and the DCGAN paper's) Adam learning rate
+    learning_rate: float  # Adam's, for both networks
+    why: InitVar[Mapping[str, str] | None] = None  # size => why it differs from the lecture
+
+    LECTURE: ClassVar[dict[str, object]] = {
+        "image_size": 128, "width": 64, "latent_size": 200, "batch_size": 64, "epochs": 50,
+        "max_images": None, "learning_rate": 1e-3,
+    }
 
 
 @dataclass(frozen=True)
 class Gan1DSizes(_Sizes):
-    """Sizes of the tiny 1-D GAN that reproduces the paper's picture (section 4)."""
+    """Sizes of the tiny 1-D GAN that plays the GAN paper's picture (section 4.6)."""
 
     steps: int
     batch_size: int
@@ -82,33 +135,63 @@ class Profile:
 
     name: str
     denoiser: DenoiserSizes
-    gan: GanSizes
+    gan: GanSizes  # faces stored at 64x64 or more (Kaggle's, LFW in colour, FACES_DIR)
+    gan_small_images: GanSizes  # smaller faces: the bundled 100 grey 25x25 LFW faces
     gan1d: Gan1DSizes
     multi_input: MultiInputSizes
 
+
+_SMOKE = "smoke only proves that the code runs: every size is tiny"
+SMOKE_GAN = GanSizes(image_size=16, width=8, latent_size=16, batch_size=16, epochs=2,
+                     max_images=32, learning_rate=1e-3,
+                     why=dict.fromkeys(["image_size", "width", "latent_size", "batch_size",
+                                        "epochs", "max_images"], _SMOKE))
 
 PROFILES: dict[str, Profile] = {
     "smoke": Profile(
         name="smoke",
         denoiser=DenoiserSizes(epochs=2, batch_size=32, max_train_images=64),
-        gan=GanSizes(image_size=16, width=8, latent_size=16, batch_size=16, epochs=2,
-                     max_images=32),
+        gan=SMOKE_GAN,
+        gan_small_images=SMOKE_GAN,
         gan1d=Gan1DSizes(steps=60, batch_size=64),
         multi_input=MultiInputSizes(n_train=128, n_test=64, epochs=2, batch_size=32),
     ),
     "cpu": Profile(
         name="cpu",
         denoiser=DenoiserSizes(epochs=20, batch_size=8, max_train_images=400, learning_rate=3e-3),
-        gan=GanSizes(image_size=32, width=32, latent_size=100, batch_size=25, epochs=150,
-                     max_images=100, learning_rate=5e-4),
+        gan=GanSizes(image_size=64, width=32, latent_size=100, batch_size=64, epochs=10,
+                     max_images=2000, learning_rate=2e-4, why={
+                         "image_size": "64x64 colour faces train on a CPU in minutes; one "
+                                       "doubling layer less in each network",
+                         "width": "half the channels: a quarter of the work per layer",
+                         "latent_size": "a shorter noise vector suits the smaller generator",
+                         "epochs": "fills about 2 minutes of a 2-core CPU (measured)",
+                         "max_images": "a random subset: enough faces for 10 epochs",
+                         "learning_rate": "the DCGAN paper's 0.0002: steadier for a small, "
+                                          "short run",
+                     }),
+        gan_small_images=GanSizes(image_size=32, width=32, latent_size=100, batch_size=25,
+                                  epochs=150, max_images=None, learning_rate=5e-4, why={
+                                      "image_size": "the bundled faces are 25x25: 32x32 is "
+                                                    "the smallest power of two above",
+                                      "width": "half the channels: 100 small faces need "
+                                               "less capacity",
+                                      "latent_size": "a shorter noise vector suits the "
+                                                     "smaller generator",
+                                      "batch_size": "4 batches per epoch from 100 faces",
+                                      "epochs": "100 faces need many passes (measured: "
+                                                "about 1 minute)",
+                                      "learning_rate": "faster progress in a short run on "
+                                                       "few faces",
+                                  }),
         gan1d=Gan1DSizes(steps=2000, batch_size=128),
         multi_input=MultiInputSizes(n_train=2000, n_test=500, epochs=15, batch_size=64),
     ),
     "gpu": Profile(
         name="gpu",
         denoiser=DenoiserSizes(epochs=20, batch_size=32, max_train_images=None, learning_rate=3e-3),
-        gan=GanSizes(image_size=128, width=64, latent_size=200, batch_size=64, epochs=50,
-                     max_images=None),
+        gan=GanSizes.lecture(),
+        gan_small_images=GanSizes.lecture(),  # the lecture's, whatever faces are found
         gan1d=Gan1DSizes(steps=3000, batch_size=256),
         multi_input=MultiInputSizes(n_train=8000, n_test=2000, epochs=30, batch_size=128),
     ),
