@@ -1,27 +1,28 @@
-"""Committed notebooks carry no outputs and follow the lecture's conventions."""
+"""Committed notebooks carry no outputs, have one title, and import only what they use."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 
 LECTURES = Path(__file__).resolve().parents[1] / "lectures"
 NOTEBOOKS = sorted(LECTURES.glob("*.ipynb"))
-
-
-def test_there_are_notebooks():
-    assert len(NOTEBOOKS) >= 1
+# The install step's own names (some are used only inside its %pip line).
+BOOTSTRAP_NAMES = {"os", "sys", "utils", "VERSION", "ours", "helpers", "source"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_committed_without_outputs(path):
     nb = nbformat.read(path, as_version=4)
-    dirty = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
-             and (cell.outputs or cell.execution_count is not None)]
-    assert dirty == [], f"{path.name}: cells {dirty} carry outputs; clear them before committing"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, \
+                f"{path.name}: a code cell has outputs; run `nbstripout` (pre-commit does)"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -33,9 +34,29 @@ def test_notebook_has_exactly_one_h1_title_first(path):
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
 
 
+def defined_names(source: str) -> set[str]:
+    """Return the names a cell imports or assigns at its top level."""
+    tree = ast.parse(TransformerManager().transform_cell(source))
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"}
+        elif isinstance(node, ast.Assign):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return names
+
+
+def used_names(source: str) -> set[str]:
+    """Return the names a cell reads."""
+    tree = ast.parse(TransformerManager().transform_cell(source))
+    return {node.id for node in ast.walk(tree)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_first_code_cell_sets_up_device_profile_and_seed(path):
+def test_setup_cell_imports_and_sets_only_what_the_notebook_uses(path):
     nb = nbformat.read(path, as_version=4)
-    first = next(cell.source for cell in nb.cells if cell.cell_type == "code")
-    for needed in ("import utils", "get_device()", "get_profile(", "seed_everything("):
-        assert needed in first, f"{path.name}: first code cell lacks {needed!r}"
+    code = [cell.source for cell in nb.cells if cell.cell_type == "code"]
+    used = set().union(*(used_names(source) for source in code))
+    unused = sorted(defined_names(code[0]) - BOOTSTRAP_NAMES - used)
+    assert not unused, f"{path.name}: the set-up cell defines {unused}, which no later cell uses"
