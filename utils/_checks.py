@@ -1,8 +1,8 @@
 """Input checks shared by the whole package: one rule, one message format.
 
 TypeError for the wrong kind, ValueError for the wrong value, and every message reads
-``"{caller}: {name} must be {expected}, got {got!r}"``, e.g.
-``conv_output_size: stride must be an int >= 1, got 0``.
+``"{caller}: {name} must be {expected}, got {got!r}"`` (``must have shape`` for shapes), e.g.
+``conv2d_output_size: stride must be an int >= 1, got 0``.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def check_number(caller: str, name: str, value: Any, *, minimum: float | None = 
                  positive: bool = False) -> float:
     """Return ``value`` as a float; it must be a finite real number (not a bool) within the bounds."""
     if positive:
-        expected = "a finite number" + _bounds(0 if minimum is None else minimum, None, strict=True)
+        expected = "a finite number" + _bounds(minimum or 0, None, strict=True)
     else:
         expected = "a finite number" + _bounds(minimum, None)
     if isinstance(value, bool) or not isinstance(value, Real):
@@ -90,15 +90,15 @@ def check_instance(caller: str, name: str, value: Any, types: type | tuple[type,
 
 
 def check_shape(caller: str, name: str, array: Any, expected: str, ok: bool) -> Any:
-    """Return ``array`` if ``ok``, else raise ValueError naming its shape; ``expected``: '(N, 3)'."""
-    if not ok:
-        raise ValueError(message(caller, name, f"of shape {expected}", tuple(array.shape)))
+    """Return ``array`` if ``ok``, else a ValueError naming its shape; ``expected``: '(N, 3)'."""
+    if not ok:  # "must have shape", as the house style's example reads
+        raise ValueError(f"{caller}: {name} must have shape {expected}, got {tuple(array.shape)}")
     return array
 
 
 def check_finite(caller: str, name: str, array: Any) -> Any:
-    """Return ``array`` (NumPy or torch) if all its values are finite; the error counts the others."""
-    finite = array.isfinite() if hasattr(array, "isfinite") else np.isfinite(array)  # torch or NumPy
+    """Return ``array`` (NumPy or torch) if all its values are finite, else a ValueError."""
+    finite = array.isfinite() if hasattr(array, "isfinite") else np.isfinite(array)
     bad = int((~finite).sum())
     if bad:
         raise ValueError(message(caller, name, "finite (no NaN or infinity)",
