@@ -10,6 +10,7 @@ notebook runs, no book build, no ``make test``, results in the work folder.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import time
@@ -18,7 +19,7 @@ from typing import Callable
 
 import torch
 
-from benchmarks import commands, denoiser, faces, gan_steps, imports, notebooks
+from benchmarks import commands, faces, gan_steps, imports, notebooks
 from benchmarks.results import Figure, build_results, format_table, runs_note, write_results
 from utils.runtime import get_device
 
@@ -27,6 +28,12 @@ WORK = ROOT / "benchmarks" / ".work"
 RESULTS = ROOT / "benchmarks" / "results.json"
 SECTIONS = ("notebooks", "book", "test", "faces", "gan", "imports")
 NOTEBOOK_TARGETS_S = {"smoke": 30.0, "cpu": 180.0}
+# The module that reads each notebook's printed quality figures (``figures(execution)``).
+QUALITY = {
+    "02_autoencoders": "benchmarks.denoiser",
+    "04_gans": "benchmarks.gan_quality",
+    "05_multi_input_networks": "benchmarks.multi_input",
+}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -63,6 +70,7 @@ class Run:
     def __init__(self) -> None:
         self.figures: list[Figure] = []
         self.details: dict[str, object] = {}
+        self.executed: dict[tuple[str, str], notebooks.Execution] = {}
 
     def section(self, title: str, measure: Callable[[], list[Figure]]) -> None:
         """Measure one section, print its rows, keep its figures; a crash becomes a failed figure."""
@@ -98,9 +106,14 @@ def measure_notebooks(run: Run, profile: str, repeat: int, note: str) -> list[Fi
             run.details.setdefault("slowest_cells", {})[f"{path.stem} ({profile})"] = [
                 {"cell": i, "seconds": round(s, 2), "first_line": line}
                 for i, s, line in notebooks.slowest_cells(last)]
-            if path.stem.startswith("02_"):
-                run.details[f"executed_02_{profile}"] = last
+            run.executed[(path.stem, profile)] = last
     return figures
+
+
+def quality_figures(execution: notebooks.Execution, stem: str) -> list[Figure]:
+    """Return the quality figures that notebook ``stem`` printed, read by its own module."""
+    module = importlib.import_module(QUALITY[stem])
+    return module.figures(execution)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,10 +140,11 @@ def main(argv: list[str] | None = None) -> int:
             run.section("notebooks, cpu profile", lambda: measure_notebooks(
                 run, "cpu", slow, slow_note))
         profile = "smoke" if args.quick else "cpu"
-        executed = run.details.pop(f"executed_02_{profile}", None)
-        run.details.pop("executed_02_smoke", None)
-        if executed is not None:
-            run.section(f"denoising autoencoder ({profile})", lambda: denoiser.figures(executed))
+        for stem in QUALITY:
+            execution = run.executed.get((stem, profile))
+            if execution is not None:
+                run.section(f"quality: {stem} ({profile})",
+                            lambda e=execution, s=stem: quality_figures(e, s))
     if "book" in args.only:
         run.section(f"make book ({args.book_profile})", lambda: commands.measure_book(
             WORK, args.book_profile, cached_repeat=args.repeat))
