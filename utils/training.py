@@ -1,27 +1,48 @@
 """Checkpoints that let a long training run survive an interrupted session.
 
-At the end of every epoch :meth:`Checkpoint.save` writes the models, optimisers,
-random-number states and the history to one file, atomically (temporary file,
-then rename). Rerunning the training cell calls :meth:`Checkpoint.restore`, which
-continues from the last complete epoch instead of starting over.
+Name the run and its objects once, then restore before the loop and save after each epoch::
+
+    ckpt = Checkpoint("dcgan", config=sizes, netG=netG, netD=netD,
+                      optimizerG=optimizerG, optimizerD=optimizerD)
+    start, history = ckpt.restore(history={"Loss_D": [], "Loss_G": []})
+    for epoch in range(start + 1, sizes.epochs + 1):
+        ...
+        ckpt.save(epoch, history)
+
+Each file holds the objects' states, the random-number states, the history and a
+fingerprint of what the run was trained with (``config``, each optimiser's settings,
+each model's layers). A rerun resumes only when the fingerprint is the same; otherwise it
+starts fresh and says what changed, so a checkpoint never stands in for other settings.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import shutil
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
+from utils._checks import check_instance, check_int, message
+from utils.data import display_path, runs_dir
 from utils.files import TMP_PREFIX, atomic_file
-from utils.data import shown
+from utils.runtime import get_profile_name
 
-PREFIX, SUFFIX = "epoch-", ".pt"
+CHECKPOINT_GLOB = "epoch-*.pt"  # the files of one run: epoch-0001.pt, epoch-0002.pt, ...
+Fingerprint = dict[str, dict[str, str]]  # {what, e.g. "netG's layers": {detail: value}}
 
+
+def _checkpoint_name(epoch: int) -> str:
+    """Return the file name of the checkpoint written after ``epoch``."""
+    return f"epoch-{epoch:04d}.pt"
+
+
+# --------------------------------------------------------------------------- random states
 
 def _rng_states() -> dict[str, Any]:
     """Return the global random states of Python, NumPy and torch as tensors and plain types."""
@@ -48,14 +69,11 @@ def _set_rng_states(states: dict[str, Any]) -> None:
         torch.cuda.set_rng_state_all(states["cuda"])
 
 
+# --------------------------------------------------------------------------- object states
+
 def _state_of(obj: Any) -> Any:
     """Return the saveable state of a module, optimiser, scaler or generator."""
-    if isinstance(obj, torch.Generator):
-        return obj.get_state()
-    if hasattr(obj, "state_dict"):
-        return obj.state_dict()
-    raise TypeError(f"Checkpoint: can only save objects with state_dict() or torch.Generator, "
-                    f"got {type(obj).__name__}")
+    return obj.get_state() if isinstance(obj, torch.Generator) else obj.state_dict()
 
 
 def _load_state(obj: Any, state: Any) -> None:
@@ -66,37 +84,159 @@ def _load_state(obj: Any, state: Any) -> None:
         obj.load_state_dict(state)
 
 
+# --------------------------------------------------------------------------- fingerprints
+
+def _config_items(config: Any) -> dict[str, str]:
+    """Return ``config`` (a dataclass or a dict) as {name: repr(value)}."""
+    values = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else dict(config)
+    return {str(name): repr(value) for name, value in values.items()}
+
+
+def _optimizer_settings(optimizer: torch.optim.Optimizer) -> dict[str, str]:
+    """Return the optimiser's kind and hyper-parameters (its param_groups without the params)."""
+    settings = {"optimizer": type(optimizer).__name__}
+    groups = optimizer.param_groups
+    for index, group in enumerate(groups):
+        prefix = f"group {index} " if len(groups) > 1 else ""
+        settings.update({f"{prefix}{key}": repr(value) for key, value in group.items()
+                         if key != "params"})
+    return settings
+
+
+def _module_layers(module: torch.nn.Module) -> dict[str, str]:
+    """Return the module's structure: its printout and the shape of every parameter and buffer."""
+    shapes = {name: str(tuple(tensor.shape)) for name, tensor in module.state_dict().items()}
+    return {"structure": str(module), **shapes}
+
+
+def _fingerprint(config: Any, objects: dict[str, Any]) -> Fingerprint:
+    """Return what a run was trained with: its objects, ``config``, optimisers and models."""
+    parts: Fingerprint = {"the objects": {"names": ", ".join(objects)}}
+    if config is not None:
+        parts["the configuration"] = _config_items(config)
+    for name, obj in objects.items():
+        if isinstance(obj, torch.nn.Module):
+            parts[f"{name}'s layers"] = _module_layers(obj)
+        elif isinstance(obj, torch.optim.Optimizer):
+            parts[f"{name}'s settings"] = _optimizer_settings(obj)
+    return parts
+
+
+def _changes(saved: Fingerprint, current: Fingerprint) -> str:
+    """Return what differs between two fingerprints in words, or '' when they are the same."""
+    objects_changed = saved.get("the objects") != current.get("the objects")
+    # with other objects, the parts of an added or dropped object go without saying
+    changed = [part for part in {**saved, **current} if saved.get(part) != current.get(part)
+               and not (objects_changed and part != "the objects"
+                        and (part not in saved or part not in current))]
+    if not changed:
+        return ""
+    details = []
+    for part in changed:
+        old, new = saved.get(part), current.get(part)
+        if old is None or new is None or part.endswith("'s layers"):
+            continue  # given on one side only; a printout of every layer is too long for a line
+        details += [f"{'' if part == 'the objects' else key + ' '}{old.get(key, '(none)')} -> "
+                    f"{new.get(key, '(none)')}" for key in {**old, **new}
+                    if old.get(key) != new.get(key)]
+    shown = "; ".join(details[:4]) + ("; ..." if len(details) > 4 else "")
+    what = changed[0] if len(changed) == 1 else ", ".join(changed[:-1]) + " and " + changed[-1]
+    return what + " changed" + (f" ({shown})" if details else "")
+
+
+# --------------------------------------------------------------------------- checkpoints
+
 class Checkpoint:
-    """The epoch checkpoints of one training run in ``folder``.
+    """The epoch checkpoints of training run ``name`` at this profile, for the named objects.
 
     Args:
-        folder: where the checkpoint files live (see :func:`utils.data.runs_dir`).
-        fresh: delete earlier checkpoints of this run and start from epoch 0.
+        name: the run's name; its folder is ``runs_dir(f"{name}-{profile}")``.
+        config: what the run was trained with, e.g. the profile's sizes (a dataclass or dict).
+        fresh: delete this run's earlier checkpoints and start from epoch 0.
+        objects: the models, optimisers, scalers and ``torch.Generator`` objects to save,
+            each under its name, e.g. ``netG=netG``.
     """
 
-    def __init__(self, folder: str | Path, fresh: bool = False) -> None:
-        self.folder = Path(folder)
-        if fresh and self.folder.exists():
+    def __init__(self, name: str, config: Any = None, fresh: bool = False,
+                 **objects: Any) -> None:
+        check_instance("Checkpoint", "name", name, str, "a run name (str)")
+        if not name or "/" in name or "\\" in name or name.startswith("."):
+            raise ValueError(message("Checkpoint", "name", "a plain folder name", name))
+        if config is not None and not (dataclasses.is_dataclass(config)
+                                       and not isinstance(config, type)):
+            check_instance("Checkpoint", "config", config, Mapping,
+                           "None, a dataclass instance or a dict")
+        check_instance("Checkpoint", "fresh", fresh, bool, "True or False")
+        if not objects:
+            raise TypeError(message("Checkpoint", "objects", "at least one, named, e.g. "
+                                    "Checkpoint(name, model=model, optimizer=optimizer)", objects))
+        for key, obj in objects.items():
+            if not (isinstance(obj, torch.Generator) or hasattr(obj, "state_dict")):
+                check_instance("Checkpoint", key, obj, torch.Generator,
+                               "a module, optimiser, scaler or torch.Generator")
+        self.folder = runs_dir(f"{name}-{get_profile_name()}")
+        self.objects = objects
+        self.fingerprint = _fingerprint(config, objects)
+        self.deleted = fresh and self.folder.exists()
+        if self.deleted:
             shutil.rmtree(self.folder)
 
     def files(self) -> list[Path]:
-        """Return the complete checkpoint files, newest first."""
+        """Return the checkpoint files of this run, newest first."""
         if not self.folder.is_dir():
             return []
-        return sorted(self.folder.glob(f"{PREFIX}*{SUFFIX}"), reverse=True)
+        return sorted(self.folder.glob(CHECKPOINT_GLOB), reverse=True)
 
-    def save(self, epoch: int, history: dict[str, Any], **objects: Any) -> Path:
-        """Save ``epoch`` (epochs done), ``history`` and the named objects; keep only the newest file."""
-        if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 1:
-            raise ValueError(f"Checkpoint.save: epoch must be an int >= 1, got {epoch!r}")
+    def restore(self, history: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
+        """Load the newest checkpoint made with the same fingerprint; return (epochs done, history).
+
+        Without one, return ``(0, history)`` (``{}`` when ``history`` is None) and leave the
+        objects as they are. Prints one line saying which.
+        """
+        if history is not None:
+            check_instance("Checkpoint.restore", "history", history, dict, "None or a dict")
+        fresh_history = {} if history is None else history
+        where = display_path(self.folder)
+        if self.deleted:
+            print(f"Deleted the checkpoints in {where} (fresh=True): training from scratch.")
+            return 0, fresh_history
+        for path in self.files():
+            try:
+                payload = torch.load(path, map_location="cpu", weights_only=True)
+            except Exception as err:  # a damaged file: fall back to an older one
+                warnings.warn(f"Checkpoint: skipping unreadable {display_path(path)} ({err})",
+                              stacklevel=2)
+                continue
+            saved = payload.get("fingerprint")
+            if not isinstance(saved, dict):
+                why = f"the checkpoint in {where} does not say what it was trained with"
+            else:
+                why = _changes(saved, self.fingerprint)
+                why = why and f"{why} since the checkpoint in {where}"
+            if why:
+                print(f"Training from scratch: {why}.")
+                return 0, fresh_history
+            for name, obj in self.objects.items():
+                _load_state(obj, payload["states"][name])
+            _set_rng_states(payload["rng"])
+            print(f"Resumed after epoch {payload['epoch']} from {display_path(path)}; "
+                  "Checkpoint(..., fresh=True) starts over.")
+            return payload["epoch"], payload["history"]
+        print(f"No checkpoint in {where}: training from scratch.")
+        return 0, fresh_history
+
+    def save(self, epoch: int, history: dict[str, Any]) -> Path:
+        """Save the objects after ``epoch`` (epochs done) with ``history``; keep only this file."""
+        check_int("Checkpoint.save", "epoch", epoch, minimum=1)
+        check_instance("Checkpoint.save", "history", history, dict, "a dict")
         payload = {
             "epoch": epoch,
             "history": history,
-            "states": {name: _state_of(obj) for name, obj in objects.items()},
+            "states": {name: _state_of(obj) for name, obj in self.objects.items()},
             "rng": _rng_states(),
+            "fingerprint": self.fingerprint,
         }
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{PREFIX}{epoch:04d}{SUFFIX}"
+        path = self.folder / _checkpoint_name(epoch)
         with atomic_file(path) as f:  # a reader sees the old file or the whole new one
             torch.save(payload, f)
         for old in self.files():
@@ -105,30 +245,3 @@ class Checkpoint:
         for stale in self.folder.glob(f"{TMP_PREFIX}*"):  # left by a process killed mid-write
             stale.unlink(missing_ok=True)
         return path
-
-    def restore(self, verbose: bool = True, **objects: Any) -> tuple[int, dict[str, Any]]:
-        """Load the newest readable checkpoint into the named objects; return (epochs done, history).
-
-        Returns ``(0, {})`` when there is none, so a training loop can always start
-        at the returned epoch.
-        """
-        for path in self.files():
-            try:
-                payload = torch.load(path, map_location="cpu", weights_only=True)
-            except Exception as err:  # a damaged file: fall back to an older one
-                warnings.warn(f"Checkpoint: skipping unreadable {path} ({err})", stacklevel=2)
-                continue
-            missing = set(objects) - set(payload["states"])
-            if missing:
-                raise ValueError(f"Checkpoint.restore: {path} has no state for {sorted(missing)}; "
-                                 f"it holds {sorted(payload['states'])}")
-            for name, obj in objects.items():
-                _load_state(obj, payload["states"][name])
-            _set_rng_states(payload["rng"])
-            if verbose:
-                print(f"Resumed after epoch {payload['epoch']} from {shown(path)}; "
-                      "pass fresh=True to Checkpoint(...) to start over.")
-            return payload["epoch"], payload["history"]
-        if verbose:
-            print(f"No checkpoint in {shown(self.folder)}: training from scratch.")
-        return 0, {}
