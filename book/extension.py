@@ -9,6 +9,13 @@ Listed under ``sphinx.extra_extensions`` in ``_config.yml``. It
   notebook) with one copy of plotly.js served from ``_static``;
 - drops the CDN stylesheet that ``anim.to_jshtml()`` links (the theme's own icons draw
   the animation buttons);
+- names every chart and animation for screen readers: a plotly chart is a
+  ``role="figure"`` with an ``aria-label``, an animation's frame image gets ``alt`` text
+  and its slider a label, each taken from the cell's alt text (``mystnb: image: alt:``),
+  else the chart's title;
+- serves ``book/static/course.css`` (code cells 88 characters wide without sideways
+  scrolling) and two theme templates from ``book/templates`` whose buttons are named
+  by what they show (axe-core's ``label-content-name-mismatch``);
 - adds "Open in Kaggle" to each notebook's launch menu and folds the set-up cell;
 - keeps every script once per page (sphinx-thebe's settings are added twice);
 - shows each progress bar in its final state (with ``nb_merge_streams``).
@@ -26,6 +33,7 @@ import os
 import re
 import shutil
 from dataclasses import replace
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -44,20 +52,75 @@ PLOTLY_CLASS = "course-plotly"
 HTML_BUILDERS = ("html", "dirhtml", "singlehtml")
 ROOT = Path(__file__).resolve().parents[1]
 UTILS_DIR = ROOT / "utils"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 FINGERPRINT_FILE = "course-fingerprint.txt"
 # matplotlib's jshtml template links Font Awesome 4 from a CDN for its buttons.
 _CDN_STYLESHEET = re.compile(r'<link\s+rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*"\s*/?>')
+# The frame image and the frame slider of matplotlib's jshtml player (no name in its template).
+_ANIM_IMG = re.compile(r'<img id="(_anim_img\w+)"')
+_ANIM_SLIDER = re.compile(r'(<input id="_anim_slider\w+" type="range")')
+_TAG = re.compile(r"<[^>]*>")
+# myst-nb names every folded cell's toggle "Toggle hidden content", which is not what it shows.
+_FOLD_SUMMARY = '<summary aria-label="Toggle hidden content">'
+
+
+# -- accessible names -------------------------------------------------------------------
+
+
+def cell_alt_text(data: Any) -> str:
+    """Return the alt text that an output's cell gives its figure (``mystnb: image: alt:``), or ''."""
+    image = data.cell_metadata.get("mystnb", {}).get("image", {})
+    return " ".join(str(image.get("alt", "")).split())
+
+
+def plotly_title(figure: dict[str, Any]) -> str:
+    """Return the plain text of a plotly figure's title (``layout.title.text``), or ''."""
+    title = figure.get("layout", {}).get("title", "")
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return " ".join(_TAG.sub(" ", str(text or "")).split())
+
+
+def name_animation(html: str, name: str) -> str:
+    """Return jshtml with its frame image named ``name`` and its frame slider labelled."""
+    if name:
+        html = _ANIM_IMG.sub(lambda m: f'{m.group(0)} alt="{escape(name)}"', html, count=1)
+    return _ANIM_SLIDER.sub(r'\1 aria-label="Animation frame"', html, count=1)
+
+
+def name_fold_toggles(app: Sphinx, pagename: str, templatename: str, context: dict,
+                      doctree: nodes.document | None) -> None:
+    """Let each folded cell's toggle be named by its visible text ("Show the set-up code")."""
+    if "body" in context:
+        context["body"] = context["body"].replace(_FOLD_SUMMARY, "<summary>")
+
+
+def add_site_assets(app: Sphinx, config: Config) -> None:
+    """Serve ``book/static`` (the course's CSS) and let ``book/templates`` override the theme's."""
+    config.html_static_path = [*config.html_static_path, str(STATIC_DIR)]
+    config.templates_path = [str(TEMPLATES_DIR), *config.templates_path]
 
 
 # -- one execution cache per profile ---------------------------------------------------
 
 
-def utils_fingerprint(folder: Path = UTILS_DIR) -> str:
-    """Return a short hash of every helper module the notebooks import (all of ``utils/``)."""
+def files_fingerprint(folder: Path, paths: list[Path]) -> str:
+    """Return a short hash of the names (relative to ``folder``) and contents of ``paths``."""
     digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*.py")):
+    for path in sorted(paths):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
+
+
+def utils_fingerprint(folder: Path = UTILS_DIR) -> str:
+    """Return a short hash of every helper module the notebooks import (all of ``utils/``)."""
+    return files_fingerprint(folder, list(folder.rglob("*.py")))
+
+
+def site_fingerprint(folder: Path = Path(__file__).resolve().parent) -> str:
+    """Return a short hash of what shapes the pages here: this extension, its templates and CSS."""
+    paths = [folder / "extension.py", *folder.glob("templates/*"), *folder.glob("static/*")]
+    return files_fingerprint(folder, [path for path in paths if path.is_file()])
 
 
 def profile_cache_dir(base: Path, profile: str, fingerprint: str) -> Path:
@@ -111,7 +174,8 @@ def use_profile(app: Sphinx, config: Config) -> None:
         base = Path(app.srcdir) / base
     config.nb_execution_cache_path = str(profile_cache_dir(base, profile, fingerprint))
     # A value with rebuild="env": when it changes, Sphinx re-reads every page.
-    config.course_build_key = f"{profile}-{fingerprint}"
+    # ... and so does a change to this extension, its templates or its CSS.
+    config.course_build_key = f"{profile}-{fingerprint}-{site_fingerprint()}"
     config.course_profile = profile
     config.myst_substitutions = {**config.myst_substitutions, "course_profile": profile}
     LOGGER.info(f"COURSE_PROFILE={profile}; execution cache {config.nb_execution_cache_path}")
@@ -127,8 +191,12 @@ def plotly_js_name() -> str:
     return f"plotly-{get_plotlyjs_version()}.min.js"
 
 
-def plotly_figure_html(figure: dict[str, Any], div_id: str) -> str:
-    """Return a div and a script that draw ``figure`` (plotly's JSON) with ``Plotly.newPlot``."""
+def plotly_figure_html(figure: dict[str, Any], div_id: str, name: str = "") -> str:
+    """Return a div and a script that draw ``figure`` (plotly's JSON) with ``Plotly.newPlot``.
+
+    A ``name`` makes the div a figure with that accessible name (not ``role="img"``: the
+    chart's buttons must stay reachable inside it).
+    """
     layout = figure.get("layout", {})
     config = {"responsive": True, "displaylogo": False, **figure.get("config", {})}
     height = f"{layout['height']}px" if "height" in layout else "525px"
@@ -138,8 +206,9 @@ def plotly_figure_html(figure: dict[str, Any], div_id: str) -> str:
         json.dumps(part, separators=(",", ":")).replace("<", "\\u003c")
         for part in (figure.get("data", []), layout, config)
     )
+    label = f' role="figure" aria-label="{escape(name)}"' if name else ""
     return (
-        f'<div id="{div_id}" class="plotly-graph-div" style="height:{height}; width:{width};"></div>\n'
+        f'<div id="{div_id}" class="plotly-graph-div"{label} style="height:{height}; width:{width};"></div>\n'
         f'<script type="text/javascript">Plotly.newPlot("{div_id}", {args});</script>\n'
     )
 
@@ -159,7 +228,8 @@ class PlotlyMimeRenderer:
         count = document.get("course_plotly_count", 0) + 1
         document["course_plotly_count"] = count
         digest = hashlib.sha1(json.dumps(figure, sort_keys=True).encode()).hexdigest()[:10]
-        html = plotly_figure_html(figure, f"plotly-{digest}-{count}")
+        name = cell_alt_text(data) or plotly_title(figure)
+        html = plotly_figure_html(figure, f"plotly-{digest}-{count}", name)
         return [nodes.raw("", html, format="html", classes=["output", PLOTLY_CLASS])]
 
 
@@ -188,16 +258,19 @@ def copy_plotly_js(app: Sphinx, exception: Exception | None) -> None:
 
 
 class JsAnimationMimeRenderer:
-    """myst-nb plugin: show ``anim.to_jshtml()`` without its CDN stylesheet."""
+    """myst-nb plugin: show ``anim.to_jshtml()`` without its CDN stylesheet, with names."""
 
     mime_priority_overrides: list[tuple[str, str, int]] = []
 
     @staticmethod
     def handle_mime(renderer: Any, data: Any, inline: bool) -> list[nodes.Element] | None:
-        """Return the animation's HTML minus the Font Awesome 4 link; None for other outputs."""
+        """Return the animation's HTML minus the Font Awesome 4 link; None for other outputs.
+
+        The frame image's alt text is the cell's (``mystnb: image: alt:``).
+        """
         if data.mime_type != "text/html" or "_anim_img" not in data.string:
             return None
-        html = _CDN_STYLESHEET.sub("", data.string)
+        html = name_animation(_CDN_STYLESHEET.sub("", data.string), cell_alt_text(data))
         nodes_ = renderer.render_text_html(replace(data, content=html))
         for node in nodes_:
             node["classes"].append("course-animation")
@@ -312,9 +385,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("course_profile", "", "env")
     app.add_config_value("course_build_key", "", "env")
     app.connect("config-inited", use_profile)
+    app.connect("config-inited", add_site_assets)
     app.connect("html-page-context", add_plotly_script)
     app.connect("html-page-context", add_kaggle_button, priority=502)  # after the theme's 501
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.connect("html-page-context", name_fold_toggles)
+    app.add_css_file("course.css")
     app.connect("build-finished", copy_plotly_js)
     app.add_post_transform(FoldSetupCell)
     import myst_nb.core.render

@@ -102,6 +102,28 @@ def test_plotly_output_becomes_a_div_drawn_by_the_sites_plotly_js():
     assert book_ext.PLOTLY_CLASS in node["classes"]
 
 
+def test_plotly_chart_is_a_figure_named_by_its_title():
+    figure = {**FIGURE, "layout": {"title": {"text": "Two <b>blobs</b> & a noise feature"}}}
+    [node] = book_ext.PlotlyMimeRenderer.handle_mime(
+        fake_renderer(), MimeData(book_ext.PLOTLY_MIME, figure), False)
+    div = re.search(r"<div [^>]*>", node.astext()).group(0)
+    assert 'role="figure"' in div and 'aria-label="Two blobs &amp; a noise feature"' in div
+
+
+def test_plotly_chart_is_named_by_the_cells_alt_text_first():
+    figure = {**FIGURE, "layout": {"title": "A title"}}
+    metadata = {"mystnb": {"image": {"alt": "Points of two classes, \"rotating\""}}}
+    [node] = book_ext.PlotlyMimeRenderer.handle_mime(
+        fake_renderer(), MimeData(book_ext.PLOTLY_MIME, figure, cell_metadata=metadata), False)
+    assert 'aria-label="Points of two classes, &quot;rotating&quot;"' in node.astext()
+
+
+def test_plotly_chart_without_title_or_alt_text_gets_no_empty_name():
+    [node] = book_ext.PlotlyMimeRenderer.handle_mime(
+        fake_renderer(), MimeData(book_ext.PLOTLY_MIME, FIGURE), False)
+    assert "aria-label" not in node.astext() and "role=" not in node.astext()
+
+
 def test_plotly_figures_on_one_page_get_distinct_ids():
     renderer = fake_renderer()
     ids = [re.search(r'id="([\w-]+)"', book_ext.PlotlyMimeRenderer.handle_mime(
@@ -127,7 +149,8 @@ def test_mime_plugins_are_registered_with_myst_nb():
 # -- animations -----------------------------------------------------------------------------
 
 
-def test_animation_html_loses_its_cdn_stylesheet_and_keeps_its_player():
+def animation_html() -> str:
+    """Return a two-frame matplotlib animation as ``to_jshtml()`` writes it."""
     from matplotlib import pyplot as plt
     from matplotlib.animation import FuncAnimation
 
@@ -135,10 +158,33 @@ def test_animation_html_loses_its_cdn_stylesheet_and_keeps_its_player():
     anim = FuncAnimation(fig, lambda i: ax.set_title(str(i)), frames=2)
     html = anim.to_jshtml()
     plt.close(fig)
+    return html
+
+
+def test_animation_html_loses_its_cdn_stylesheet_and_keeps_its_player():
+    html = animation_html()
     assert "https://" in html
     [node] = book_ext.JsAnimationMimeRenderer.handle_mime(fake_renderer(), MimeData("text/html", html), False)
     assert "https://" not in node.astext() and "http://" not in node.astext()
     assert "_anim_img" in node.astext() and "Next frame" in node.astext()
+
+
+def test_animation_frame_takes_the_cells_alt_text_and_its_slider_a_label():
+    html = animation_html()
+    assert re.search(r"<img [^>]*\balt=", html) is None, "matplotlib now names the frame itself"
+    metadata = {"mystnb": {"image": {"alt": "A kernel slides over\n a 5x5 <input>"}}}
+    [node] = book_ext.JsAnimationMimeRenderer.handle_mime(
+        fake_renderer(), MimeData("text/html", html, cell_metadata=metadata), False)
+    image = re.search(r'<img id="_anim_img\w+"[^>]*>', node.astext()).group(0)
+    assert 'alt="A kernel slides over a 5x5 &lt;input&gt;"' in image
+    slider = re.search(r'<input id="_anim_slider\w+"[^>]*>', node.astext()).group(0)
+    assert 'aria-label="Animation frame"' in slider
+
+
+def test_animation_without_alt_text_is_left_unnamed_for_the_tests_to_catch():
+    [node] = book_ext.JsAnimationMimeRenderer.handle_mime(
+        fake_renderer(), MimeData("text/html", animation_html()), False)
+    assert re.search(r'<img id="_anim_img\w+"[^>]*\balt=', node.astext()) is None
 
 
 def test_plain_html_outputs_are_left_to_myst_nb():
@@ -185,6 +231,44 @@ def test_kaggle_button_joins_the_launch_menu_of_notebook_pages_only():
     markdown = {"label": "launch-buttons", "buttons": []}
     book_ext.add_kaggle_button(app, "lectures/page", "page.html", {"header_buttons": [markdown]}, None)
     assert markdown["buttons"] == []
+
+
+def test_folded_cell_toggles_are_named_by_what_they_show():
+    body = ('<details class="hide above-input"><summary aria-label="Toggle hidden content">\n'
+            '<p class="collapsed admonition-title">Show the set-up code</p></summary></details>')
+    context = {"body": body}
+    book_ext.name_fold_toggles(None, "page", "page.html", context, None)
+    assert "aria-label" not in context["body"] and "<summary>\n<p" in context["body"]
+
+
+def test_site_assets_come_first_among_templates_and_join_the_static_files(tmp_path):
+    config = SimpleNamespace(html_static_path=["_static"], templates_path=["theme/components"])
+    book_ext.add_site_assets(None, config)
+    assert config.templates_path[0] == str(book_ext.TEMPLATES_DIR)
+    assert config.html_static_path[-1] == str(book_ext.STATIC_DIR)
+    assert (book_ext.STATIC_DIR / "course.css").exists()
+    overrides = {path.name for path in book_ext.TEMPLATES_DIR.glob("*.html")}
+    assert overrides == {"search-button-field.html", "theme-switcher.html"}
+
+
+@pytest.mark.parametrize("name", ["search-button-field.html", "theme-switcher.html"])
+def test_overridden_theme_templates_still_match_the_installed_theme(name):
+    """The overrides copy the theme's buttons; a theme upgrade that changes them shows here."""
+    import pydata_sphinx_theme
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "components"
+    ours, theirs = (book_ext.TEMPLATES_DIR / name).read_text(), (theme / name).read_text()
+    classes = re.compile(r'class="([^"]+)"')
+    assert classes.findall(ours) == classes.findall(theirs)
+
+
+def test_a_change_to_the_extension_or_its_assets_rereads_the_pages(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "extension.py").write_text("A = 1\n")
+    (tmp_path / "templates" / "x.html").write_text("<b>")
+    before = book_ext.site_fingerprint(tmp_path)
+    (tmp_path / "templates" / "x.html").write_text("<i>")
+    assert book_ext.site_fingerprint(tmp_path) != before
 
 
 def test_duplicate_scripts_are_dropped_keeping_the_first():
