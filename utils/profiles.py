@@ -121,12 +121,13 @@ class Gan1DSizes(_Sizes):
 
 @dataclass(frozen=True)
 class MultiInputSizes(_Sizes):
-    """Sizes of the image + table house-price task (section 5)."""
+    """Sizes of the image + table house-price task (section 5.2; the lecture trains none)."""
 
-    n_train: int
-    n_test: int
+    n_train: int  # training houses
+    n_test: int  # held-out houses
     epochs: int
     batch_size: int
+    learning_rate: float = 1e-3  # Adam's default
 
 
 @dataclass(frozen=True)
