@@ -29,8 +29,10 @@ DOWNLOADED = {"MNIST", "runs", "lfw_home", "cache"}  # never part of a private c
 def data_copy(tmp_path, monkeypatch):
     """A private copy of the bundled data, used as COURSE_DATA."""
     root = tmp_path / "data"
-    skip_downloads = lambda folder, names: (  # noqa: E731
-        DOWNLOADED & set(names) if Path(folder) == REPO_DATA else set())
+
+    def skip_downloads(folder: str, names: list[str]) -> set[str]:
+        return DOWNLOADED & set(names) if Path(folder) == REPO_DATA else set()
+
     shutil.copytree(REPO_DATA, root, ignore=skip_downloads)
     monkeypatch.setenv("COURSE_DATA", str(root))
     return root

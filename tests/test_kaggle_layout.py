@@ -108,7 +108,7 @@ def test_notebook_04_runs_on_the_nested_kaggle_layout(kaggle_input, tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
          "04_gans.ipynb", "--output", str(executed), "--ExecutePreprocessor.timeout=600"],
-        cwd=ROOT / "lectures", env=env, capture_output=True, text=True)
+        cwd=ROOT / "lectures", env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr[-4000:]
     printed = "\n".join(output.get("text", "") for cell in nbformat.read(executed, 4).cells
                         if cell.cell_type == "code" for output in cell.outputs)

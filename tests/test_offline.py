@@ -14,7 +14,7 @@ def can_isolate_network() -> bool:
     """Return True when `unshare -n` can create a network namespace here (root on Linux)."""
     if shutil.which("unshare") is None:
         return False
-    return subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
+    return subprocess.run(["unshare", "-n", "true"], capture_output=True, check=False).returncode == 0
 
 
 @pytest.mark.skipif(not can_isolate_network(), reason="needs `unshare -n` (Linux, root)")
@@ -32,7 +32,8 @@ def test_data_falls_back_to_the_bundle_inside_a_network_namespace(tmp_path):
     result = subprocess.run(
         ["unshare", "-n", "sh", "-c", f'ip link set lo up 2>/dev/null; exec "{sys.executable}" -c "$0"',
          script],
-        capture_output=True, text=True, env={"COURSE_DATA": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, check=False,
+        env={"COURSE_DATA": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr
     assert "MNIST: the BUNDLED REAL SUBSET (no download: " in result.stdout

@@ -63,9 +63,6 @@ def display_path(path: Path | str) -> str:
     return str(path)
 
 
-shown = display_path  # utils.training still imports the old name
-
-
 def data_dir() -> Path:
     """Return the data folder: ``$COURSE_DATA``, else this repository's ``data/``, else ``./data``."""
     if os.environ.get("COURSE_DATA"):
@@ -270,16 +267,15 @@ def _download_lfw(home: Path, timeout: float) -> str | None:
         shutil.rmtree(home / LFW_IMAGES, ignore_errors=True)
     before, data_existed = _tree(home), home.parent.is_dir()
     try:
-        with _quiet_network(timeout):
-            # fetch_lfw_people downloads, checks and extracts the archive, then decodes every
-            # one of the 13,233 JPEGs into an array we do not need: ImageFolder reads the
-            # files. Asking for people with more faces than LFW holds makes it stop with a
-            # ValueError ("too restrictive") after the extraction and before decoding any
-            # image: the cheapest use of its public API (the download-only helper is private).
-            # The layout check below decides success, whatever that error says.
-            with contextlib.suppress(ValueError):
-                fetch_lfw_people(data_home=home.parent, funneled=True,
-                                 min_faces_per_person=10**9, n_retries=1, delay=1.0)
+        # fetch_lfw_people downloads, checks and extracts the archive, then decodes every
+        # one of the 13,233 JPEGs into an array we do not need: ImageFolder reads the
+        # files. Asking for people with more faces than LFW holds makes it stop with a
+        # ValueError ("too restrictive") after the extraction and before decoding any
+        # image: the cheapest use of its public API (the download-only helper is private).
+        # The layout check below decides success, whatever that error says.
+        with _quiet_network(timeout), contextlib.suppress(ValueError):
+            fetch_lfw_people(data_home=home.parent, funneled=True,
+                             min_faces_per_person=10**9, n_retries=1, delay=1.0)
         if not _lfw_complete(home):
             raise DataError(f"scikit-learn left an incomplete LFW cache in {home}")
         return None
