@@ -1,13 +1,29 @@
-"""The GitHub Actions workflow: valid YAML that runs the README's commands and publishes the site."""
+"""The GitHub Actions workflow: valid against GitHub's schema, current actions, CPU wheels,
+caches keyed on what they depend on, and the README's commands publishing the site."""
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
+DEPENDABOT = ROOT / ".github" / "dependabot.yml"
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+# The current major version of each action, checked against its releases (July 2026).
+# dependabot.yml proposes newer ones; an older major fails here.
+CURRENT_MAJOR = {
+    "actions/checkout": 7,
+    "actions/cache": 5,
+    "actions/upload-pages-artifact": 5,
+    "actions/deploy-pages": 5,
+}
 
 
 def load_workflow() -> dict:
@@ -59,3 +75,114 @@ def test_site_is_uploaded_and_deployed_to_github_pages():
     assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in steps(deploy))
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert "refs/heads/main" in deploy["if"]
+
+
+# -- schema, actions -------------------------------------------------------------------------
+
+
+def check_jsonschema(schema: str, path: Path) -> subprocess.CompletedProcess:
+    """Run check-jsonschema with one of its built-in (vendored, offline) schemas."""
+    command = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
+    assert command, "check-jsonschema is missing: it is a dev dependency (pyproject.toml)"
+    return subprocess.run([command, "--builtin-schema", schema, str(path)],
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("schema, path", [("vendor.github-workflows", WORKFLOW),
+                                          ("vendor.dependabot", DEPENDABOT)])
+def test_file_passes_githubs_schema(schema, path):
+    result = check_jsonschema(schema, path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_schema_check_fails_on_a_broken_workflow(tmp_path):
+    broken = tmp_path / "book.yml"
+    broken.write_text(WORKFLOW.read_text().replace("runs-on:", "runs_on:"))
+    assert check_jsonschema("vendor.github-workflows", broken).returncode != 0
+
+
+def uses(workflow: dict) -> list[str]:
+    """Return every ``uses:`` of the workflow's jobs."""
+    return [step["uses"] for job in workflow["jobs"].values() for step in steps(job) if "uses" in step]
+
+
+def test_every_action_is_at_its_current_major_version():
+    used = uses(load_workflow())
+    assert used
+    for action in used:
+        name, _, version = action.partition("@")
+        assert name in CURRENT_MAJOR, f"{name}: check its releases and add its current major"
+        major = re.fullmatch(r"v(\d+)(\.\d+)*", version)
+        assert major, f"{action}: pin a release tag vN"
+        assert int(major.group(1)) >= CURRENT_MAJOR[name], f"{action} is behind v{CURRENT_MAJOR[name]}"
+
+
+def test_dependabot_keeps_the_actions_current():
+    config = yaml.safe_load(DEPENDABOT.read_text())
+    [update] = [u for u in config["updates"] if u["package-ecosystem"] == "github-actions"]
+    assert update["directory"] == "/" and update["schedule"]["interval"]
+
+
+# -- wheels and caches ------------------------------------------------------------------------
+
+
+def cache_steps(job: dict) -> list[dict]:
+    """Return the ``with:`` of each actions/cache step of ``job``."""
+    return [step["with"] for step in steps(job) if step.get("uses", "").startswith("actions/cache@")]
+
+
+def cache_of(job: dict, path: str) -> dict:
+    """Return the ``with:`` of the cache step that saves ``path``."""
+    [found] = [c for c in cache_steps(job) if path in c["path"].split()]
+    return found
+
+
+def test_torch_comes_from_pytorchs_cpu_wheel_index():
+    build = load_workflow()["jobs"]["build"]
+    indexes = {key: value for key, value in build.get("env", {}).items() if "INDEX" in key}
+    assert indexes == {"PIP_EXTRA_INDEX_URL": CPU_INDEX}
+    text = WORKFLOW.read_text()
+    assert not re.search(r"whl/cu\d+|nvidia", text, re.IGNORECASE)
+
+
+def test_pip_downloads_are_cached_by_pyproject():
+    pip = cache_of(load_workflow()["jobs"]["build"], "~/.cache/pip")
+    assert "hashFiles('pyproject.toml')" in pip["key"]
+
+
+def test_execution_cache_follows_dependencies_code_and_data_in_key_and_restore_key():
+    cache = cache_of(load_workflow()["jobs"]["build"], "_build/.jupyter_cache")
+    hashed = " ".join(re.findall(r"hashFiles\(([^)]*)\)", cache["key"]))
+    for pattern in ("'pyproject.toml'", "'lectures/**'", "'utils/**'", "'data/**'"):
+        assert pattern in hashed
+    assert "'pyproject.toml'" in cache["restore-keys"] and "'data/**'" in cache["restore-keys"]
+    assert cache["key"].startswith(cache["restore-keys"])
+
+
+def test_downloaded_data_sets_are_cached():
+    gitignored = {line.strip().rstrip("/") for line in (ROOT / ".gitignore").read_text().splitlines()}
+    cached = set(cache_of(load_workflow()["jobs"]["build"], "data/MNIST")["path"].split())
+    assert cached == {"data/MNIST", "data/lfw_home"}
+    assert cached <= gitignored, "the cached folders are the downloads that git ignores"
+
+
+# -- what ships, and when -----------------------------------------------------------------------
+
+
+def test_smoke_pages_are_removed_before_the_cpu_build():
+    run = commands(load_workflow()["jobs"]["build"])
+    remove = run.index("rm -rf _build/html")
+    assert run.index("make test") < remove < run.index("make book")
+
+
+def test_only_runs_off_main_are_cancelled():
+    concurrency = load_workflow()["concurrency"]
+    assert concurrency["cancel-in-progress"].replace(" ", "") == "${{github.ref!='refs/heads/main'}}"
+
+
+def test_pushes_and_manual_runs_on_main_deploy():
+    workflow = load_workflow()
+    assert "workflow_dispatch" in workflow["on"]
+    condition = workflow["jobs"]["deploy"]["if"]
+    assert "github.ref == 'refs/heads/main'" in condition
+    assert "'push'" in condition and "'workflow_dispatch'" in condition
