@@ -1,28 +1,28 @@
-"""Images per second of the two face pipelines: the lecture's (decode every epoch) and the gpu profile's.
+"""Images per second of the two face pipelines: the lecture's (decode every epoch) and the notebook's.
 
 The lecture reads the faces through ``ImageFolder`` with ``Resize``, ``ToTensor`` and
 ``Normalize`` in a ``DataLoader``: every PNG is decoded and resized again in every
-epoch. The project's ``gpu`` profile decodes and resizes once
-(:func:`utils.data.faces_tensor`), keeps one uint8 tensor on the device and only
-converts each batch to [-1, 1] (:func:`utils.data.to_signed_unit`). Both run here on
-the same PNG files with the same batch size and image size.
+epoch. Notebook 04 runs that same pipeline once, keeps the result as one float tensor
+and trains from a ``DataLoader`` over a ``TensorDataset`` of it, which only shuffles
+and batches. Both run here on the same PNG files with the same batch size and image
+size.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import torch
 from PIL import Image
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, Dataset, TensorDataset
 from torchvision import datasets, transforms
 
 from benchmarks.results import Figure, median
-from utils.data import TensorBatches, faces_tensor, find_faces_dir, to_signed_unit
+from utils.data import faces_root
 
 BATCH_SIZE = 64
 IMAGE_SIZE = 128  # the gpu profile's (the lecture's) image size
@@ -45,7 +45,8 @@ def make_face_files(folder: Path, n_images: int = 1000, size: int = FILE_SIZE,
     marker = folder / "settings.json"
     if marker.exists() and json.loads(marker.read_text()) == settings:
         return folder
-    sources = sorted(find_faces_dir(verbose=False).glob("*/*.png"))
+    sources = sorted(p for p in faces_root(verbose=False).rglob("*")
+                     if p.suffix.lower() in {".png", ".jpg", ".jpeg"})
     rng = np.random.default_rng(0)
     for i in range(n_images):
         with Image.open(sources[i % len(sources)]) as img:
@@ -92,13 +93,23 @@ def time_lecture_epoch(loader: DataLoader, device: torch.device) -> tuple[float,
     return time.perf_counter() - start, count
 
 
-def time_tensor_epochs(batches: TensorBatches, epochs: int,
+def decode_once(dataset: Dataset) -> torch.Tensor:
+    """Return every image of ``dataset`` run through its transform once, as one tensor."""
+    return torch.cat([images for images, _ in DataLoader(dataset, batch_size=256)])
+
+
+def tensor_loader(images: torch.Tensor, batch_size: int = BATCH_SIZE) -> DataLoader:
+    """Return the notebook's training loader: shuffled batches of a TensorDataset."""
+    return DataLoader(TensorDataset(images), batch_size=batch_size, shuffle=True)
+
+
+def time_tensor_epochs(loader: DataLoader, epochs: int,
                        device: torch.device) -> tuple[float, int]:
-    """Return (seconds per epoch, images per epoch) of the gpu profile's batches over ``epochs``."""
+    """Return (seconds per epoch, images per epoch) of the notebook's loader over ``epochs``."""
     start, count = time.perf_counter(), 0
     for _ in range(epochs):
-        for batch in batches:
-            images = to_signed_unit(batch)
+        for (images,) in loader:
+            images = images.to(device)
             count += len(images)
     _sync(device)
     return (time.perf_counter() - start) / epochs, count // epochs
@@ -131,10 +142,9 @@ def measure(work: Path, repeat: int = 3, device: torch.device | None = None,
     time_lecture_epoch(loader, device)  # warm-up: page cache, allocator
     decode_s = []
     for _ in range(repeat):
-        seconds, images = timed(lambda: faces_tensor(IMAGE_SIZE, folder=folder, device=device))
+        seconds, images = timed(lambda: decode_once(loader.dataset))
         decode_s.append(seconds)
-    batches = TensorBatches(images, BATCH_SIZE, shuffle=True,
-                            generator=torch.Generator().manual_seed(0))
+    batches = tensor_loader(images)
     time_tensor_epochs(batches, 1, device)  # warm-up
     lecture_s, tensor_s, ratios, totals = [], [], [], []
     for _ in range(repeat):
@@ -149,13 +159,13 @@ def measure(work: Path, repeat: int = 3, device: torch.device | None = None,
     figures = [
         Figure("faces: lecture pipeline (ImageFolder, workers 0)", "images/s",
                [n / s for s in lecture_s], note=size),
-        Figure("faces: gpu-profile pipeline (uint8 tensor)", "images/s",
+        Figure("faces: notebook pipeline (decoded once, TensorDataset)", "images/s",
                [n / s for s in tensor_s], note=f"each run: mean of {inner_epochs} epochs"),
-        Figure("faces: gpu-profile one-off decode + resize", "s", decode_s,
-               note="faces_tensor, once per session"),
-        Figure("faces: gpu-profile / lecture images/s", "x", ratios, target=10.0,
+        Figure("faces: notebook's one-off decode + resize", "s", decode_s,
+               note="the lecture's transform once, once per session"),
+        Figure("faces: notebook / lecture images/s", "x", ratios, target=10.0,
                comparison=">=", note="epochs interleaved, ratio per pair"),
-        Figure(f"faces: {EPOCHS_FOR_TOTAL} epochs incl. decode, gpu-profile / lecture", "x",
+        Figure(f"faces: {EPOCHS_FOR_TOTAL} epochs incl. decode, notebook / lecture", "x",
                totals, note="lecture epochs vs decode once + tensor epochs"),
     ]
     if workers_compared:

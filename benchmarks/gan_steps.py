@@ -1,10 +1,12 @@
 """DCGAN training steps per second and peak resident memory, one child process per profile.
 
-Each profile's sizes (``utils.profiles``) build ``utils.gan`` models; the step is the
-lecture's (BCELoss, Adam 2e-4 with betas (0.5, 0.999), discriminator then generator)
-on random "real" batches, so that only the model is timed, not the data pipeline.
-:func:`train_step` also has the gpu profile's mixed-precision path, which the tests
-run on the CPU with bfloat16.
+The models, their initialisation, the loss, the optimisers and the two training phases
+are the notebook's own (``lectures/04_gans.ipynb``, the cells tagged
+``dcgan-definitions``, ``dcgan-build`` and ``dcgan-optimisers``, run by
+:mod:`benchmarks.notebook_code`) at each profile's sizes (``utils.profiles``; at
+``cpu`` the colour-faces case). The steps train on random "real" batches, so that only
+the models are timed, not the data pipeline. :class:`GanSetup` also has the ``gpu``
+profile's bfloat16 autocast path, which the tests run on the CPU.
 
 Run as ``python -m benchmarks.gan_steps PROFILE --steps N --warmup W``: it prints one
 JSON line with the step times and the peak resident memory of its own process.
@@ -13,6 +15,8 @@ JSON line with the step times and the peak resident memory of its own process.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import resource
@@ -20,75 +24,47 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import torch
-from torch import nn
 
+from benchmarks.notebook_code import GANS, definitions
 from benchmarks.results import Figure, median
-from utils.gan import Discriminator, Generator, weights_init
-from utils.profiles import PROFILES
+from utils.profiles import PROFILES, GanSizes
 
 ROOT = Path(__file__).resolve().parents[1]
-LR, BETAS = 2e-4, (0.5, 0.999)
 
 
 class GanSetup:
-    """The lecture's DCGAN pieces for one profile: models, optimisers, loss and label tensors."""
+    """The notebook's DCGAN at one profile's sizes: its namespace (models, optimisers, phases).
 
-    def __init__(self, profile: str, device: torch.device | str = "cpu",
-                 batch_size: int | None = None) -> None:
-        sizes = PROFILES[profile].gan
+    Args:
+        sizes: a profile's ``GanSizes`` (e.g. ``PROFILES["cpu"].gan``).
+        device: where to train.
+        use_amp: run the forward passes under bfloat16 autocast, as the notebook does on
+            CUDA GPUs with native bfloat16.
+    """
+
+    def __init__(self, sizes: GanSizes, device: torch.device | str = "cpu",
+                 use_amp: bool = False) -> None:
+        self.sizes = sizes
         self.device = torch.device(device)
-        self.latent_size = sizes.latent_size
-        self.batch_size = batch_size or sizes.batch_size
-        self.image_size = sizes.image_size
-        self.G = Generator(sizes.latent_size, sizes.width, sizes.image_size).to(self.device)
-        self.D = Discriminator(sizes.width, sizes.image_size).to(self.device)
-        self.G.apply(weights_init)
-        self.D.apply(weights_init)
-        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=LR, betas=BETAS)
-        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=LR, betas=BETAS)
-        self.criterion: Callable[..., torch.Tensor] = nn.BCELoss()
+        self.namespace: dict[str, Any] = definitions(GANS, "dcgan-definitions")
+        self.namespace.update(sizes=sizes, device=self.device, use_amp=use_amp)
+        with contextlib.redirect_stdout(io.StringIO()):  # the build cell prints netG
+            definitions(GANS, ("dcgan-build", "dcgan-optimisers"), self.namespace)
 
     def real_batch(self, generator: torch.Generator | None = None) -> torch.Tensor:
         """Return a batch of stand-in real images in [-1, 1] on the device."""
-        shape = (self.batch_size, 3, self.image_size, self.image_size)
+        size = self.sizes.image_size
+        shape = (self.sizes.batch_size, 3, size, size)
         return (torch.rand(shape, generator=generator) * 2 - 1).to(self.device)
 
-
-def train_step(gan: GanSetup, real: torch.Tensor, amp_dtype: torch.dtype | None = None,
-               scaler: torch.amp.GradScaler | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """Run one DCGAN step, discriminator then generator; return (loss_D, loss_G) as tensors.
-
-    With ``amp_dtype`` the forward passes run under ``torch.autocast``; the BCE losses
-    are computed outside it on float32 probabilities, because CUDA's autocast refuses
-    ``BCELoss`` (it is unsafe in float16). No ``.item()``: nothing waits for the device.
-    """
-    device_type, use_amp = real.device.type, amp_dtype is not None
-    scaler = scaler or torch.amp.GradScaler(device_type, enabled=False)
-    n = real.size(0)
-    ones = torch.ones(n, 1, device=real.device)
-    zeros = torch.zeros(n, 1, device=real.device)
-
-    gan.opt_d.zero_grad(set_to_none=True)  # discriminator: real => 1, fake => 0
-    noise = torch.randn(n, gan.latent_size, 1, 1, device=real.device)
-    with torch.autocast(device_type, dtype=amp_dtype, enabled=use_amp):
-        fake = gan.G(noise)
-        p_real = gan.D(real)
-        p_fake = gan.D(fake.detach())  # detach: this step must not train G
-    loss_d = gan.criterion(p_real.float(), ones) + gan.criterion(p_fake.float(), zeros)
-    scaler.scale(loss_d).backward()
-    scaler.step(gan.opt_d)
-
-    gan.opt_g.zero_grad(set_to_none=True)  # generator: make D call the fakes real
-    with torch.autocast(device_type, dtype=amp_dtype, enabled=use_amp):
-        p_fooled = gan.D(fake)
-    loss_g = gan.criterion(p_fooled.float(), ones)
-    scaler.scale(loss_g).backward()
-    scaler.step(gan.opt_g)
-    scaler.update()
-    return loss_d.detach(), loss_g.detach()
+    def train_step(self, real: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Run the notebook's two phases on ``real``; return (loss_D, loss_G) as tensors."""
+        fake, loss_d, _, _ = self.namespace["discriminator_step"](real)
+        loss_g = self.namespace["generator_step"](fake)
+        return loss_d.detach(), loss_g.detach()
 
 
 def _sync(device: torch.device) -> None:
@@ -116,16 +92,17 @@ def run_child(profile: str, steps: int, warmup: int) -> dict[str, object]:
     """Time ``steps`` training steps after ``warmup`` ones; return the times and peak memory."""
     before_models = peak_rss_mib()  # torch and the helpers imported, nothing built yet
     torch.manual_seed(0)
-    gan = GanSetup(profile)
+    gan = GanSetup(PROFILES[profile].gan)
     real = gan.real_batch()
     times = []
     for i in range(warmup + steps):
         start = time.perf_counter()
-        train_step(gan, real)
+        gan.train_step(real)
         _sync(gan.device)
         if i >= warmup:
             times.append(time.perf_counter() - start)
-    return {"profile": profile, "batch_size": gan.batch_size, "image_size": gan.image_size,
+    return {"profile": profile, "batch_size": gan.sizes.batch_size,
+            "image_size": gan.sizes.image_size,
             "step_s": times, "peak_rss_mib": peak_rss_mib(), "import_rss_mib": before_models}
 
 

@@ -1,32 +1,30 @@
 """The gpu profile's speed features, exercised on the CPU so that they cannot rot before a GPU sees them.
 
-- mixed precision: a DCGAN step under ``torch.autocast`` (bfloat16 on the CPU) trains and
-  keeps the BCE losses outside autocast, where CUDA's autocast would refuse them;
-- the GAN notebook uses cuDNN autotuning, autocast guarded by the device, data kept on the
-  device (or pinned memory with non-blocking copies) and no ``.item()`` in its batch loop.
+Everything runs notebook 04's own code (its tagged cells, through
+``benchmarks.notebook_code``): the two training phases under bfloat16 autocast, the
+discriminator's float32 sigmoid, the detached fakes, and a training loop that waits for
+the device once per epoch, not once per batch. Also the face pipelines that the
+benchmark compares: decoding once gives the lecture's images.
 """
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import math
-import re
-from pathlib import Path
+import sys
 
-import nbformat
 import pytest
 import torch
+from torch.utils.data import DataLoader, TensorDataset
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks import faces
+from benchmarks.gan_steps import GanSetup
+from benchmarks.notebook_code import GANS, code_cells, definitions, run_source
+from utils.profiles import PROFILES
 
-from benchmarks.gan_steps import GanSetup, train_step  # noqa: E402
-from utils.data import TensorBatches  # noqa: E402
+SMOKE = dataclasses.replace(PROFILES["smoke"].gan, batch_size=4)
+NOTEBOOK_CODE = "04_gans"  # how the cells run here are labelled (see definitions)
 
-GAN_NOTEBOOK = ROOT / "lectures" / "04_gans.ipynb"
-
-
-# --------------------------------------------------------------------------- AMP on the CPU
 
 class NoAutocastBCE(torch.nn.BCELoss):
     """BCELoss that fails, as CUDA's autocast does, when it is called inside autocast."""
@@ -37,166 +35,178 @@ class NoAutocastBCE(torch.nn.BCELoss):
         return super().forward(input, target)
 
 
-@pytest.fixture
-def smoke_gan() -> GanSetup:
+def smoke_gan(use_amp: bool) -> GanSetup:
     torch.manual_seed(0)
-    gan = GanSetup("smoke", device="cpu", batch_size=4)
-    gan.criterion = NoAutocastBCE()
+    gan = GanSetup(SMOKE, device="cpu", use_amp=use_amp)
+    gan.namespace["criterion"] = NoAutocastBCE()
     return gan
 
 
-def _parameters(model: torch.nn.Module) -> list[torch.Tensor]:
+def parameters(model: torch.nn.Module) -> list[torch.Tensor]:
     return [p.detach().clone() for p in model.parameters()]
 
 
-def _changed(before: list[torch.Tensor], model: torch.nn.Module) -> bool:
+def all_changed(before: list[torch.Tensor], model: torch.nn.Module) -> bool:
     return all(not torch.equal(b, p) for b, p in zip(before, model.parameters()))
 
 
-def test_bfloat16_autocast_step_runs_the_models_in_bfloat16_and_trains_both(smoke_gan):
+def test_bfloat16_autocast_step_runs_the_models_in_bfloat16_and_trains_both():
+    gan = smoke_gan(use_amp=True)
+    netG, netD = gan.namespace["netG"], gan.namespace["netD"]
     seen: list[torch.dtype] = []
-    smoke_gan.G.main[0].register_forward_hook(lambda m, i, out: seen.append(out.dtype))
-    smoke_gan.D.main[0].register_forward_hook(lambda m, i, out: seen.append(out.dtype))
-    g_before, d_before = _parameters(smoke_gan.G), _parameters(smoke_gan.D)
-    loss_d, loss_g = train_step(smoke_gan, smoke_gan.real_batch(), amp_dtype=torch.bfloat16)
+    netG.main[0].register_forward_hook(lambda m, i, out: seen.append(out.dtype))
+    netD.main[0].register_forward_hook(lambda m, i, out: seen.append(out.dtype))
+    g_before, d_before = parameters(netG), parameters(netD)
+    loss_d, loss_g = gan.train_step(gan.real_batch())
     assert seen and set(seen) == {torch.bfloat16}  # autocast really ran the convolutions
     assert torch.isfinite(loss_d) and torch.isfinite(loss_g)
-    assert _changed(g_before, smoke_gan.G) and _changed(d_before, smoke_gan.D)
-    assert all(p.dtype == torch.float32 for p in smoke_gan.G.parameters())  # master weights
+    assert all_changed(g_before, netG) and all_changed(d_before, netD)
+    assert all(p.dtype == torch.float32 for p in netG.parameters())  # master weights
 
 
-def test_full_precision_step_runs_in_float32(smoke_gan):
+def test_without_autocast_the_step_runs_in_float32():
+    gan = smoke_gan(use_amp=False)
     seen: list[torch.dtype] = []
-    smoke_gan.G.main[0].register_forward_hook(lambda m, i, out: seen.append(out.dtype))
-    loss_d, loss_g = train_step(smoke_gan, smoke_gan.real_batch())
+    gan.namespace["netG"].main[0].register_forward_hook(
+        lambda m, i, out: seen.append(out.dtype))
+    loss_d, loss_g = gan.train_step(gan.real_batch())
     assert set(seen) == {torch.float32} and torch.isfinite(loss_d + loss_g)
 
 
-def test_train_step_returns_tensors_so_the_loop_never_waits_for_the_device(smoke_gan):
-    losses = train_step(smoke_gan, smoke_gan.real_batch(), amp_dtype=torch.bfloat16)
-    assert all(isinstance(x, torch.Tensor) and not x.requires_grad for x in losses)
+def test_the_phases_return_tensors_so_the_loop_need_not_wait_for_the_device():
+    gan = smoke_gan(use_amp=True)
+    fake, loss_d, d_real, d_fake = gan.namespace["discriminator_step"](gan.real_batch())
+    loss_g = gan.namespace["generator_step"](fake)
+    assert all(isinstance(x, torch.Tensor) for x in (loss_d, d_real, d_fake, loss_g))
 
 
-def test_the_discriminator_step_leaves_the_generator_without_gradients(smoke_gan):
+def test_the_discriminator_step_leaves_the_generator_without_gradients():
     """detach(): the discriminator's loss must not reach the generator."""
-    g_grads_at_d_step = []
-    d_step = smoke_gan.opt_d.step
-
-    def recording_step(*args, **kwargs):
-        g_grads_at_d_step.append([p.grad for p in smoke_gan.G.parameters()])
-        return d_step(*args, **kwargs)
-
-    smoke_gan.opt_d.step = recording_step
-    train_step(smoke_gan, smoke_gan.real_batch(), amp_dtype=torch.bfloat16)
-    assert g_grads_at_d_step and all(g is None for g in g_grads_at_d_step[0])
+    gan = smoke_gan(use_amp=True)
+    gan.namespace["discriminator_step"](gan.real_batch())
+    assert all(p.grad is None for p in gan.namespace["netG"].parameters())
+    assert all(p.grad is not None for p in gan.namespace["netD"].parameters())
 
 
-# --------------------------------------------------------------------------- the GAN notebook
-
-def _python(source: str) -> str:
-    """Return a cell's source with IPython magics (``%pip``, ``!ls``) turned into ``pass``."""
-    return re.sub(r"^(\s*)[%!].*$", r"\1pass", source, flags=re.MULTILINE)
-
-
-@pytest.fixture(scope="module")
-def gan_cells() -> list[str]:
-    assert GAN_NOTEBOOK.exists(), f"{GAN_NOTEBOOK} is missing"
-    notebook = nbformat.read(GAN_NOTEBOOK, as_version=4)
-    return [_python(c.source) for c in notebook.cells if c.cell_type == "code"]
+def test_the_generator_step_updates_only_the_generator():
+    gan = smoke_gan(use_amp=False)
+    fake, *_ = gan.namespace["discriminator_step"](gan.real_batch())
+    d_before = parameters(gan.namespace["netD"])
+    gan.namespace["generator_step"](fake)
+    assert all(torch.equal(b, p) for b, p in zip(d_before, gan.namespace["netD"].parameters()))
 
 
-@pytest.fixture(scope="module")
-def training_cell(gan_cells) -> str:
-    """The DCGAN's training cell: the one that runs its steps under autocast."""
-    cells = [c for c in gan_cells if "autocast" in c and "backward()" in c]
-    assert len(cells) == 1, "expected exactly one DCGAN training cell using torch.autocast"
-    return cells[0]
+@torch.no_grad()
+def test_discriminator_keeps_confident_probabilities_below_one_under_bfloat16_autocast():
+    netD = definitions(GANS, "dcgan-definitions")["Discriminator"](8, 16).eval()
+    torch.manual_seed(0)
+    x = torch.randn(1, 3, 16, 16)
+    last_conv = netD.main[-2]
+    last_conv.bias.zero_()
+    last_conv.weight *= 7.0 / netD.main(x).item()  # a score of about 7: p = 0.9991
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        assert netD.main(x).dtype == torch.bfloat16  # the convolutions do run in bfloat16
+        p = netD(x)
+    assert p.dtype == torch.float32
+    assert 0.998 < p.item() < 1.0  # in bfloat16 the sigmoid would round it to exactly 1
 
 
-def _calls(tree: ast.AST, name: str) -> list[ast.Call]:
-    """Return the calls of a function or method called ``name`` in ``tree``."""
-    return [node for node in ast.walk(tree) if isinstance(node, ast.Call) and
-            (getattr(node.func, "attr", None) == name or getattr(node.func, "id", None) == name)]
+# --------------------------------------------------------------------------- the training cell
+
+class SyncCounter:
+    """Counts the notebook code's calls that make the host wait for the device.
+
+    ``.item()``, ``float()`` and ``.tolist()`` called from a notebook cell count (on a GPU
+    each one waits for the queued batches); PyTorch's own calls, such as Adam's on its
+    CPU step counter, do not.
+    """
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        for name in ("item", "__float__", "tolist"):
+            original = getattr(torch.Tensor, name)
+            monkeypatch.setattr(torch.Tensor, name, self._counting(original))
+
+    def _counting(self, original):
+        def wrapper(tensor, *args, **kwargs):
+            if sys._getframe(1).f_code.co_filename.startswith(NOTEBOOK_CODE):
+                self.count += 1
+            return original(tensor, *args, **kwargs)
+        return wrapper
 
 
-def _assignments(source: str) -> dict[str, str]:
-    """Return the source of the value last assigned to each target (``torch.a.b`` or a name)."""
-    found = {}
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                found[ast.unparse(target)] = ast.unparse(node.value)
-    return found
-
-
-def test_gan_notebook_turns_on_cudnn_autotuning_on_cuda(training_cell):
-    value = _assignments(training_cell).get("torch.backends.cudnn.benchmark")
-    assert value is not None, "the training cell never sets torch.backends.cudnn.benchmark"
-    assert value != "False" and ("cuda" in value or value == "True"), value
-
-
-def test_gan_notebook_uses_autocast_only_where_the_device_supports_it(training_cell):
-    calls = _calls(ast.parse(training_cell), "autocast")
-    assert calls, "no torch.autocast in the training cell"
-    assignments = _assignments(training_cell)
-    for call in calls:
-        assert call.args and ast.unparse(call.args[0]) == "device.type", ast.unparse(call)
-        enabled = next((k.value for k in call.keywords if k.arg == "enabled"), None)
-        assert enabled is not None, f"{ast.unparse(call)}: autocast must be enabled by the device"
-        guard = assignments.get(ast.unparse(enabled), ast.unparse(enabled))
-        assert "device" in guard or "cuda" in guard, f"enabled={ast.unparse(enabled)} = {guard}"
-
-
-def test_gan_notebook_keeps_the_faces_on_the_device_or_pins_memory(gan_cells):
-    tree = ast.parse("\n".join(gan_cells))
-    on_device = any(ast.unparse(k.value) == "device" for call in _calls(tree, "faces_tensor")
-                    for k in call.keywords if k.arg == "device") and _calls(tree, "TensorBatches")
-    pinned = any(k.arg == "pin_memory" and ast.unparse(k.value) != "False"
-                 for call in _calls(tree, "DataLoader") for k in call.keywords) and any(
-        k.arg == "non_blocking" for call in _calls(tree, "to") for k in call.keywords)
-    assert on_device or pinned, ("the GAN trains from neither an on-device tensor "
-                                 "(faces_tensor(device=device) + TensorBatches) nor pinned memory")
-
-
-def test_gan_notebook_batch_loop_never_waits_for_the_device(training_cell):
-    """No .item() (or .tolist(), .cpu(), .numpy()) per batch: each one stalls a GPU."""
-    tree = ast.parse(training_cell)
-    batch_loops = [inner for outer in ast.walk(tree) if isinstance(outer, ast.For)
-                   for inner in ast.walk(outer) if isinstance(inner, ast.For) and inner is not outer
-                   and _calls(inner, "backward")]
-    assert batch_loops, "no batch loop (a for loop with backward() inside the epoch loop) found"
-    for loop in batch_loops:
-        for name in ("item", "tolist", "cpu", "numpy"):
-            found = _calls(loop, name)
-            assert not found, f"the batch loop calls .{name}(): {ast.unparse(found[0])}"
+def run_training_cell(n_batches: int, tmp_path, monkeypatch) -> tuple[dict, int]:
+    """Run the set-up cell, the DCGAN cells and the training cell for one smoke epoch."""
+    monkeypatch.setenv("COURSE_RUNS", str(tmp_path / f"runs-{n_batches}"))
+    cells = code_cells(GANS)
+    namespace: dict = {"__name__": "notebook:04_gans"}
+    run_source(cells[0].source, namespace, f"{NOTEBOOK_CODE}: set-up cell")
+    namespace.update(sizes=dataclasses.replace(SMOKE, epochs=1), device=torch.device("cpu"))
+    definitions(GANS, ("dcgan-definitions", "dcgan-build", "dcgan-optimisers"), namespace)
+    images = torch.rand(n_batches * SMOKE.batch_size, 3, 16, 16) * 2 - 1
+    namespace["train_loader"] = DataLoader(TensorDataset(images), batch_size=SMOKE.batch_size,
+                                           shuffle=True)
+    training = [c.source for c in cells if "dcgan-training" in c.metadata.get("tags", [])]
+    counter = SyncCounter(monkeypatch)
+    run_source(training[0], namespace, f"{NOTEBOOK_CODE}: training cell")
+    return namespace, counter.count
 
 
 @pytest.mark.slow
-def test_gan_notebook_training_cell_runs_with_bfloat16_autocast_on_cpu(gan_cells, training_cell,
-                                                                       tmp_path, monkeypatch):
-    """The notebook's own training code with mixed precision forced on the CPU: one step.
+def test_the_training_cell_waits_for_the_device_per_epoch_not_per_batch(tmp_path,
+                                                                        monkeypatch):
+    few, few_waits = run_training_cell(2, tmp_path, monkeypatch)
+    many, many_waits = run_training_cell(6, tmp_path, monkeypatch)
+    assert many_waits == few_waits, "the number of waits grows with the batches"
+    history = many["history"]
+    assert len(history["Loss_D"]) == 1
+    assert all(math.isfinite(history[k][0]) for k in ("Loss_D", "Loss_G", "D_real", "D_fake"))
 
-    The cells before it run as written (smoke sizes); then one epoch of one batch of 4,
-    because bfloat16 convolutions are slow on CPUs without native bfloat16 support.
-    """
-    monkeypatch.setenv("COURSE_PROFILE", "smoke")
-    monkeypatch.setenv("COURSE_DEVICE", "cpu")
-    monkeypatch.setenv("COURSE_RUNS", str(tmp_path))
-    forced, count = re.subn(r"^use_amp = .*$", "use_amp = True", training_cell,
-                            flags=re.MULTILINE)
-    assert count == 1, "the training cell no longer sets use_amp in one line"
-    namespace: dict = {}
-    for cell in gan_cells[:gan_cells.index(training_cell)]:
-        exec(compile(cell, "04_gans.ipynb", "exec"), namespace)
-    namespace["criterion"] = NoAutocastBCE()
-    namespace["sizes"] = dataclasses.replace(namespace["sizes"], epochs=1)
-    namespace["batches"] = TensorBatches(namespace["images"][:4], 4, shuffle=False)
-    seen: list[torch.dtype] = []
-    namespace["netG"].register_forward_hook(lambda m, i, out: seen.append(out.dtype))
-    weights = _parameters(namespace["netD"])
-    exec(compile(forced, "04_gans.ipynb", "exec"), namespace)
-    assert torch.bfloat16 in seen, "the generator never ran under bfloat16 autocast"
-    history = namespace["history"]
-    assert len(history["Loss_D"]) == namespace["sizes"].epochs
-    assert all(math.isfinite(v) for v in history["Loss_D"] + history["Loss_G"])
-    assert _changed(weights, namespace["netD"])
+
+@pytest.mark.slow
+def test_on_a_cpu_the_training_cell_leaves_autocast_and_cudnn_autotuning_off(tmp_path,
+                                                                             monkeypatch):
+    namespace, _ = run_training_cell(1, tmp_path, monkeypatch)
+    assert namespace["use_amp"] is False
+    assert torch.backends.cudnn.benchmark is False
+
+
+# --------------------------------------------------------------------------- face pipelines
+
+@pytest.fixture(scope="module")
+def face_files(tmp_path_factory):
+    return faces.make_face_files(tmp_path_factory.mktemp("faces"), n_images=6, size=24,
+                                 n_classes=2)
+
+
+def test_face_files_are_rgb_pngs_in_imagefolder_layout_and_reused(face_files):
+    from PIL import Image
+
+    files = sorted(face_files.glob("*/*.png"))
+    assert len(files) == 6 and {p.parent.name for p in files} == {"person_00", "person_01"}
+    with Image.open(files[0]) as img:
+        assert img.size == (24, 24) and img.mode == "RGB"
+    before = files[0].stat().st_mtime_ns
+    faces.make_face_files(face_files, n_images=6, size=24, n_classes=2)
+    assert files[0].stat().st_mtime_ns == before
+
+
+def test_decoding_once_gives_the_images_of_the_lectures_loader(face_files):
+    """The comparison is fair: the notebook's tensor holds what the lecture's loader gives."""
+    lecture = faces.lecture_loader(face_files, image_size=16, batch_size=6)
+    ours = faces.decode_once(lecture.dataset)
+    in_order = torch.cat([x for x, _ in DataLoader(lecture.dataset, batch_size=6)])
+    assert ours.shape == (6, 3, 16, 16) and torch.equal(ours, in_order)
+    epoch = torch.cat([x for (x,) in faces.tensor_loader(ours, batch_size=4)])
+    assert sorted(epoch.flatten(1).sum(1).tolist()) == sorted(ours.flatten(1).sum(1).tolist())
+
+
+def test_tensor_epochs_count_every_image_once_per_epoch():
+    loader = faces.tensor_loader(torch.zeros(10, 3, 4, 4), batch_size=4)
+    seconds, count = faces.time_tensor_epochs(loader, epochs=3, device=torch.device("cpu"))
+    assert count == 10 and seconds >= 0
+
+
+def test_fifty_epoch_ratio_counts_the_one_off_decode():
+    # lecture 2 s/epoch; decode once 2 s, then 0.02 s/epoch: 100 s against 3 s
+    assert faces.total_ratio(2.0, 2.0, 0.02, epochs=50) == pytest.approx(100 / 3)

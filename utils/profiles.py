@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Mapping
 from dataclasses import InitVar, dataclass, fields
-from typing import ClassVar, Mapping
+from typing import ClassVar
 
 import torch
 
@@ -31,7 +32,7 @@ class _Sizes:
         object.__setattr__(self, "_why", dict(why or {}))
 
     @classmethod
-    def lecture(cls) -> "_Sizes":
+    def lecture(cls) -> _Sizes:
         """Return the lecture's sizes (the ``gpu`` profile's), or raise if it has none."""
         if cls.LECTURE is None:
             raise ValueError(f"{cls.__name__}: the lecture has no such model")

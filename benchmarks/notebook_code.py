@@ -1,0 +1,61 @@
+"""Run a notebook's tagged code cells outside Jupyter, so that tests and benchmarks use its code.
+
+A notebook that defines a model for students to read and edit (``04_gans``'s DCGAN)
+tags those cells, e.g. ``dcgan-definitions``; :func:`definitions` executes exactly
+those cells and returns what they define. There is no second copy of the model to
+drift away from the notebook's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+GANS = ROOT / "lectures" / "04_gans.ipynb"
+# What the notebooks' set-up cells import, so that tagged cells run on their own.
+PREAMBLE = "import math\nimport torch\nfrom torch import nn\n"
+MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
+
+
+def code_cells(path: str | Path) -> list[nbformat.NotebookNode]:
+    """Return the code cells of notebook ``path``, in order."""
+    notebook = nbformat.read(Path(path), as_version=4)
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def tagged_sources(path: str | Path, tags: str | Iterable[str]) -> list[str]:
+    """Return the source of each code cell of ``path`` carrying one of ``tags``, in order."""
+    wanted = {tags} if isinstance(tags, str) else set(tags)
+    sources = [cell.source for cell in code_cells(path)
+               if wanted & set(cell.get("metadata", {}).get("tags", []))]
+    if not sources:
+        raise ValueError(f"tagged_sources: notebook {path} must have a code cell tagged "
+                         f"{' or '.join(sorted(wanted))}, got none")
+    return sources
+
+
+def run_source(source: str, namespace: dict[str, Any], label: str) -> None:
+    """Execute one cell's ``source`` in ``namespace``; IPython magics become ``pass``."""
+    exec(compile(MAGIC.sub(r"\1pass", source), label, "exec"), namespace)
+
+
+def definitions(path: str | Path, tags: str | Iterable[str],
+                namespace: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Execute the code cells of ``path`` tagged with any of ``tags``; return their namespace.
+
+    A new namespace starts with ``PREAMBLE``'s imports; a given one is used as it is
+    (and returned), so a caller can set the names that the cells read first (``sizes``,
+    ``device``) and run several tags in turn. Functions defined by the cells look up
+    global names (``netD``, ``optimizerD``, ...) in this dict when they are called.
+    """
+    if namespace is None:
+        namespace = {"__name__": f"notebook:{Path(path).stem}"}
+        run_source(PREAMBLE, namespace, "<preamble>")
+    for index, source in enumerate(tagged_sources(path, tags)):
+        run_source(source, namespace, f"{Path(path).name}[{tags} {index}]")
+    return namespace
