@@ -21,8 +21,8 @@ _MAX_REPR = 80  # a tensor or a long list is cut short in the message
 
 
 def _shown(got: Any) -> str:
-    """Return ``repr(got)``, cut to ``_MAX_REPR`` characters."""
-    text = repr(got)
+    """Return ``repr(got)`` on one line, cut to ``_MAX_REPR`` characters."""
+    text = " ".join(repr(got).split())  # a tensor's repr spans lines
     return text if len(text) <= _MAX_REPR else text[: _MAX_REPR - 3] + "..."
 
 

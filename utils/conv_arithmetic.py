@@ -11,7 +11,6 @@ The text artists that hold numbers carry a ``gid`` (``"output R C"``,
 
 from __future__ import annotations
 
-from numbers import Integral
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -23,6 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from utils._checks import check_finite, check_instance, check_int, check_shape, message
 from utils.plotting import PaletteFramesAnimation
 
 __all__ = [
@@ -50,58 +50,44 @@ _CROPPED_COLOR = "#e0e0e0"
 
 
 # --------------------------------------------------------------------------- sizes
-def _check_int(func: str, name: str, value: Any, minimum: int) -> int:
-    """Return ``value`` as an int after checking that it is an integer >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{func}: {name} must be an int >= {minimum}, "
-                        f"got {value!r} ({type(value).__name__})")
-    if value < minimum:
-        raise ValueError(f"{func}: {name} must be an int >= {minimum}, got {value}")
-    return int(value)
-
-
 def _conv_size(func: str, size: Any, kernel_size: Any, stride: Any, padding: Any,
                dilation: Any, size_name: str = "size") -> int:
     """Return the checked output size of a convolution (the shared body of the public function)."""
-    size = _check_int(func, size_name, size, 1)
-    kernel_size = _check_int(func, "kernel_size", kernel_size, 1)
-    stride = _check_int(func, "stride", stride, 1)
-    padding = _check_int(func, "padding", padding, 0)
-    dilation = _check_int(func, "dilation", dilation, 1)
-    out = (size + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
-    if out < 1:
-        raise ValueError(
-            f"{func}: the output size must be >= 1, got {out} ({size_name}={size}, "
-            f"kernel_size={kernel_size}, stride={stride}, padding={padding}, dilation={dilation}); "
-            f"the padded input ({size + 2 * padding}) is smaller than the dilated kernel "
-            f"({dilation * (kernel_size - 1) + 1})")
-    return out
+    size = check_int(func, size_name, size, minimum=1)
+    kernel_size = check_int(func, "kernel_size", kernel_size, minimum=1)
+    stride = check_int(func, "stride", stride, minimum=1)
+    padding = check_int(func, "padding", padding, minimum=0)
+    dilation = check_int(func, "dilation", dilation, minimum=1)
+    dilated_kernel = dilation * (kernel_size - 1) + 1
+    if size + 2 * padding < dilated_kernel:  # the output would have fewer than one cell
+        raise ValueError(message(
+            func, size_name, f">= {dilated_kernel - 2 * padding} for an output size >= 1: the "
+            f"padded input must hold the kernel, {dilated_kernel} cells wide with "
+            f"kernel_size={kernel_size}, dilation={dilation} (padding={padding})", size))
+    return (size + 2 * padding - dilated_kernel) // stride + 1
 
 
 def _conv_transpose_size(func: str, size: Any, kernel_size: Any, stride: Any, padding: Any,
                          output_padding: Any, dilation: Any, size_name: str = "size") -> int:
     """Return the checked output size of a transposed convolution (the shared body)."""
-    size = _check_int(func, size_name, size, 1)
-    kernel_size = _check_int(func, "kernel_size", kernel_size, 1)
-    stride = _check_int(func, "stride", stride, 1)
-    padding = _check_int(func, "padding", padding, 0)
-    output_padding = _check_int(func, "output_padding", output_padding, 0)
-    dilation = _check_int(func, "dilation", dilation, 1)
+    size = check_int(func, size_name, size, minimum=1)
+    kernel_size = check_int(func, "kernel_size", kernel_size, minimum=1)
+    stride = check_int(func, "stride", stride, minimum=1)
+    padding = check_int(func, "padding", padding, minimum=0)
+    output_padding = check_int(func, "output_padding", output_padding, minimum=0)
+    dilation = check_int(func, "dilation", dilation, minimum=1)
     if output_padding >= max(stride, dilation):
         # PyTorch's own rule: output_padding only picks among the sizes a stride makes ambiguous.
-        raise ValueError(
-            f"{func}: output_padding must be smaller than stride or dilation "
-            f"(< {max(stride, dilation)}), got {output_padding} "
-            f"(stride={stride}, dilation={dilation})")
-    out = (size - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1
-    if out < 1:
-        raise ValueError(
-            f"{func}: the output size must be >= 1, got {out} ({size_name}={size}, "
-            f"kernel_size={kernel_size}, stride={stride}, padding={padding}, "
-            f"output_padding={output_padding}, dilation={dilation}); padding crops "
-            f"{2 * padding} cells from an uncropped output of "
-            f"{(size - 1) * stride + dilation * (kernel_size - 1) + output_padding + 1}")
-    return out
+        raise ValueError(message(
+            func, "output_padding", f"smaller than stride or dilation (< {max(stride, dilation)} "
+            f"with stride={stride}, dilation={dilation})", output_padding))
+    uncropped = (size - 1) * stride + dilation * (kernel_size - 1) + output_padding + 1
+    if uncropped - 2 * padding < 1:  # padding crops 2 * padding cells from the uncropped output
+        raise ValueError(message(
+            func, "padding", f"<= {(uncropped - 1) // 2} for an output size >= 1: it crops "
+            f"2 * padding cells from an uncropped output of {uncropped} ({size_name}={size}, "
+            f"kernel_size={kernel_size}, stride={stride})", padding))
+    return uncropped - 2 * padding
 
 
 def conv2d_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0,
@@ -178,30 +164,27 @@ def _example_kernel(size: int) -> torch.Tensor:
 
 def _as_matrix(func: str, name: str, values: Any) -> torch.Tensor:
     """Return ``values`` (NumPy array or tensor, any device) as a finite 2-D float64 CPU tensor."""
+    expected = "a 2-D NumPy array or torch tensor of numbers"
+    check_instance(func, name, values, (torch.Tensor, np.ndarray, list, tuple), expected)
     if isinstance(values, torch.Tensor):
         tensor = values.detach().cpu()
-    elif isinstance(values, (np.ndarray, list, tuple)):
+    else:
         try:
             tensor = torch.as_tensor(np.asarray(values, dtype=np.float64))
-        except (TypeError, ValueError) as error:
-            raise TypeError(f"{func}: {name} must be numbers, got {values!r}") from error
-    else:
-        raise TypeError(f"{func}: {name} must be a 2-D NumPy array or torch tensor, "
-                        f"got {type(values).__name__}")
-    if tensor.ndim != 2 or tensor.numel() == 0:
-        raise ValueError(f"{func}: {name} must have shape (H, W) with H, W >= 1, "
-                         f"got {tuple(tensor.shape)}")
-    tensor = tensor.to(torch.float64)
-    if not torch.isfinite(tensor).all():
-        raise ValueError(f"{func}: {name} must be finite, got NaN or inf values")
-    return tensor
+        except (TypeError, ValueError):
+            raise TypeError(message(func, name, expected, values)) from None
+    if tensor.dtype == torch.bool or tensor.is_complex():
+        raise TypeError(message(func, name, expected, f"a {tensor.dtype} tensor", raw=True))
+    check_shape(func, name, tensor, "(H, W) with H, W >= 1", tensor.ndim == 2 and tensor.numel() > 0)
+    return check_finite(func, name, tensor.to(torch.float64))
 
 
-def _check_frames(func: str, frames: int, unit: str) -> None:
+def _check_frames(func: str, input_size: int, frames: int, unit: str) -> None:
     """Raise when an animation would need more than ``_MAX_FRAMES`` frames."""
     if frames > _MAX_FRAMES:
-        raise ValueError(f"{func}: one frame per {unit} gives {frames} frames, expected at most "
-                         f"{_MAX_FRAMES}; use a smaller input_size or a larger stride")
+        raise ValueError(message(
+            func, "input_size", f"small enough for at most {_MAX_FRAMES} frames (one per {unit}, "
+            f"{frames} here)", input_size))
 
 
 # --------------------------------------------------------------------------- convolution
@@ -225,7 +208,7 @@ def animate_convolution(input_size: int = 5, kernel_size: int = 3, stride: int =
     """
     func = "animate_convolution"
     out = _conv_size(func, input_size, kernel_size, stride, padding, 1, "input_size")
-    _check_frames(func, out * out, "output cell")
+    _check_frames(func, input_size, out * out, "output cell")
     x = _example_values(input_size, 4, seed=3)
     kernel = _example_kernel(kernel_size)
     x_padded = F.pad(x, (padding,) * 4)
@@ -268,6 +251,9 @@ def animate_convolution(input_size: int = 5, kernel_size: int = 3, stride: int =
         caption.set_text(f"output[{r}, {c}] = sum(window × kernel) = {_fmt(y[r, c])}")
         return [window, caption, *weights, *out_patches.ravel(), *out_texts.ravel()]
 
+    fig.set_label(f"Convolution of a {input_size}x{input_size} input, padding {padding}, with a "
+                  f"{kernel_size}x{kernel_size} kernel, stride {stride}: a {out}x{out} output, "
+                  "one cell per frame")
     anim = PaletteFramesAnimation(fig, draw, frames=out * out, interval=_INTERVAL_MS)
     plt.close(fig)
     return anim
@@ -313,7 +299,7 @@ def animate_transposed_convolution(input_size: int = 2, kernel_size: int = 3, st
     func = "animate_transposed_convolution"
     out = _conv_transpose_size(func, input_size, kernel_size, stride, padding, 0, 1,
                                "input_size")
-    _check_frames(func, input_size * input_size, "input cell")
+    _check_frames(func, input_size, input_size * input_size, "input cell")
     x = _example_values(input_size, 3, seed=5) + 1  # 1..3: every step adds something
     kernel = _example_kernel(kernel_size)
     full = (input_size - 1) * stride + kernel_size
@@ -362,6 +348,9 @@ def animate_transposed_convolution(input_size: int = 2, kernel_size: int = 3, st
                          f"columns {j * stride}-{j * stride + kernel_size - 1}")
         return [window, caption, *in_patches.ravel(), *out_patches.ravel(), *out_texts.ravel()]
 
+    fig.set_label(f"Transposed convolution of a {input_size}x{input_size} input with a "
+                  f"{kernel_size}x{kernel_size} kernel, stride {stride}, padding {padding}: a "
+                  f"{out}x{out} output, one input cell added per frame")
     anim = PaletteFramesAnimation(fig, draw, frames=input_size * input_size, interval=_INTERVAL_MS)
     plt.close(fig)
     return anim
@@ -390,8 +379,8 @@ def plot_transposed_convolution(x: Any, kernel: Any, stride: int = 1, padding: i
     kernel = _as_matrix(func, "kernel", kernel)
     (h, w), (kh, kw) = x.shape, kernel.shape
     if h * w > _MAX_PARTIALS:
-        raise ValueError(f"{func}: x must have at most {_MAX_PARTIALS} cells (one panel each), "
-                         f"got shape {(h, w)}")
+        raise ValueError(message(func, "x", f"a matrix of at most {_MAX_PARTIALS} cells (one panel "
+                                 "each)", f"shape {(h, w)}", raw=True))
     out_h = _conv_transpose_size(func, h, kh, stride, padding, 0, 1, "height of x")
     out_w = _conv_transpose_size(func, w, kw, stride, padding, 0, 1, "width of x")
     full = ((h - 1) * stride + kh, (w - 1) * stride + kw)
@@ -439,5 +428,8 @@ def plot_transposed_convolution(x: Any, kernel: Any, stride: int = 1, padding: i
     ax.text(r_left - 0.75, mid, "→", ha="center", va="center", fontsize=12)
     _grid(ax, r_left, 1 + padding, result.numpy(), (out_h, out_w), "PyTorch", "result",
           color=_DONE_COLOR)
+    fig.set_label(f"Transposed convolution of a {h}x{w} input with a {kh}x{kw} kernel, stride "
+                  f"{stride}, padding {padding}: {h * w} partial products summed into a "
+                  f"{out_h}x{out_w} output")
     plt.close(fig)
     return fig

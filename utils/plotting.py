@@ -3,14 +3,17 @@
 Every function accepts NumPy arrays or torch tensors (on any device, with or
 without grad), checks its input once and returns its figure (matplotlib figures
 are already closed, so a notebook shows each one once by ending the cell with it).
-Importing this module changes no global setting of matplotlib or plotly.
+Every figure has a name that says what it shows: a plotly figure's title, a matplotlib
+figure's label (``fig.get_label()``), which an animation's ``to_jshtml()`` gives its
+frame image as alt text. Importing this module changes no global setting of matplotlib
+or plotly.
 """
 
 from __future__ import annotations
 
 import base64
 import io
-import math
+from html import escape
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +25,15 @@ from matplotlib.animation import FuncAnimation, HTMLWriter
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+
+from utils._checks import (
+    check_finite,
+    check_instance,
+    check_int,
+    check_number,
+    check_shape,
+    message,
+)
 
 __all__ = [
     "plot_scatter3D",
@@ -47,71 +59,45 @@ PNG_COLORS = 64  # animation frames of drawings: a 64-colour palette makes PNGs 
 
 # --------------------------------------------------------------------------- validation
 
-def _array(fn: str, arg: str, value: ArrayLike, shapes: Sequence[tuple[int | None, ...]],
-           expected: str, min_items: int = 1) -> np.ndarray:
-    """Return ``value`` as a finite float NumPy array whose shape matches one of ``shapes``.
+Shapes = Sequence[tuple[int | None, ...]]  # accepted shapes; None: any size in that dimension
 
-    Args:
-        fn, arg: the function and argument named in error messages.
-        value: an array, a tensor (any device, grad or not) or a list of numbers.
-        shapes: accepted shapes; ``None`` stands for any size in that dimension.
-        expected: how the message describes the accepted shapes, e.g. ``"(N, 3)"``.
-        min_items: the smallest allowed size of the first dimension.
 
-    Raises:
-        TypeError: ``value`` is not numeric array-like.
-        ValueError: wrong shape, too few items, or NaN / infinite values.
+def _array(fn: str, arg: str, value: ArrayLike, shapes: Shapes, expected: str,
+           min_items: int = 1) -> np.ndarray:
+    """Return ``value`` (array, tensor on any device, or list of numbers) as a finite float array.
+
+    Its shape must match one of ``shapes`` (described as ``expected`` in errors), with at least
+    ``min_items`` items along the first dimension.
     """
+    kind = f"a NumPy array or torch tensor of real numbers of shape {expected}"
+    check_instance(fn, arg, value, (torch.Tensor, np.ndarray, list, tuple), kind)
     if isinstance(value, torch.Tensor):
         value = value.detach().cpu()
         if value.is_complex() or value.dtype == torch.bool:
-            raise TypeError(f"{fn}: {arg} must hold real numbers, got a {value.dtype} tensor")
+            raise TypeError(message(fn, arg, kind, f"a {value.dtype} tensor", raw=True))
         array = value.float().numpy()
-    elif isinstance(value, (np.ndarray, list, tuple)):
+    else:
         if isinstance(value, (list, tuple)):  # a list of scalar tensors, e.g. losses
             value = [v.detach().cpu().item() if isinstance(v, torch.Tensor) else v for v in value]
         try:
             array = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError):
-            raise TypeError(f"{fn}: {arg} must hold real numbers of one shape {expected}, "
-                            f"got {type(value).__name__} that does not convert") from None
-    else:
-        raise TypeError(f"{fn}: {arg} must be a NumPy array or a torch tensor of shape "
-                        f"{expected}, got {type(value).__name__}")
+            raise TypeError(message(fn, arg, kind, value)) from None
     fits = any(len(shape) == array.ndim and all(s is None or s == n for s, n in zip(shape, array.shape))
                for shape in shapes)
-    if not fits or array.shape[0] < min_items:
-        joiner = " and" if " with " in expected else " with"
-        at_least = f"{joiner} N >= {min_items}" if min_items > 1 or fits else ""
-        raise ValueError(f"{fn}: {arg} must have shape {expected}{at_least}, "
-                         f"got {tuple(array.shape)}")
-    bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
-    if bad:
-        raise ValueError(f"{fn}: {arg} must hold only finite values, got {bad} NaN or infinite "
-                         f"value(s) in shape {tuple(array.shape)}")
-    return array
-
-
-def _number(fn: str, arg: str, value: Any, minimum: float, integer: bool = False,
-            strict: bool = False) -> float | int:
-    """Return ``value`` checked to be a (finite) number >= ``minimum`` (> if ``strict``)."""
-    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
-    kind = "an int" if integer else "a number"
-    relation = ">" if strict else ">="
-    if isinstance(value, bool) or not isinstance(value, kinds):
-        raise TypeError(f"{fn}: {arg} must be {kind} {relation} {minimum}, "
-                        f"got {type(value).__name__} {value!r}")
-    if not math.isfinite(value) or value < minimum or (strict and value == minimum):
-        raise ValueError(f"{fn}: {arg} must be {kind} {relation} {minimum}, got {value!r}")
-    return value
+    if min_items > 1 or fits:  # the shape is right, the number of items is not
+        at_least = f"N >= {min_items}" if "N" in expected else f"at least {min_items} value(s)"
+        expected += f"{' and' if ' with ' in expected else ' with'} {at_least}"
+    check_shape(fn, arg, array, expected, fits and array.shape[0] >= min_items)
+    return check_finite(fn, arg, array)
 
 
 def _value_range(fn: str, value_range: Any) -> tuple[float, float]:
     """Return ``value_range`` checked to be two finite numbers (low, high) with low < high."""
     pair = _array(fn, "value_range", value_range, [(2,)], "(low, high)")
     if not pair[0] < pair[1]:
-        raise ValueError(f"{fn}: value_range must be (low, high) with low < high, "
-                         f"got {tuple(pair.tolist())}")
+        raise ValueError(message(fn, "value_range", "(low, high) with low < high",
+                                 tuple(pair.tolist())))
     return float(pair[0]), float(pair[1])
 
 
@@ -119,26 +105,25 @@ def _titles(fn: str, titles: Any, count: int, default: str) -> list[str]:
     """Return ``count`` frame titles: the given list of strings, or ``default`` numbered from 1."""
     if titles is None:
         return [default.format(i + 1) for i in range(count)]
-    if not isinstance(titles, (list, tuple)) or not all(isinstance(t, str) for t in titles):
-        raise TypeError(f"{fn}: titles must be None or a list of str, got {type(titles).__name__}")
+    expected = f"None or a list of {count} str (one per frame)"
+    check_instance(fn, "titles", titles, (list, tuple), expected)
+    if not all(isinstance(t, str) for t in titles):
+        raise TypeError(message(fn, "titles", expected, titles))
     if len(titles) != count:
-        raise ValueError(f"{fn}: titles must have one entry per frame ({count}), got {len(titles)}")
+        raise ValueError(message(fn, "titles", expected, titles))
     return list(titles)
 
 
-def _frames(fn: str, arg: str, frames: Any, shapes: Sequence[tuple[int | None, ...]],
-            expected: str) -> list[np.ndarray]:
+def _frames(fn: str, arg: str, frames: Any, shapes: Shapes, expected: str) -> list[np.ndarray]:
     """Return a non-empty list of image batches that all have the same shape."""
-    if not isinstance(frames, (list, tuple)):
-        raise TypeError(f"{fn}: {arg} must be a list of arrays or tensors of shape {expected}, "
-                        f"got {type(frames).__name__}")
+    kind = f"a non-empty list of arrays or tensors of shape {expected}"
+    check_instance(fn, arg, frames, (list, tuple), kind)
     if not frames:
-        raise ValueError(f"{fn}: {arg} must hold at least one frame, got an empty list")
+        raise ValueError(message(fn, arg, kind, frames))
     arrays = [_array(fn, f"{arg}[{i}]", frame, shapes, expected) for i, frame in enumerate(frames)]
     for i, array in enumerate(arrays):
-        if array.shape != arrays[0].shape:
-            raise ValueError(f"{fn}: every frame of {arg} must have the shape of {arg}[0] "
-                             f"{arrays[0].shape}, got {array.shape} at {arg}[{i}]")
+        check_shape(fn, f"{arg}[{i}]", array, f"{arrays[0].shape} like {arg}[0]",
+                    array.shape == arrays[0].shape)
     return arrays
 
 
@@ -148,8 +133,8 @@ def _labels(fn: str, X: np.ndarray, y: ArrayLike) -> np.ndarray:
     """Return the labels ``y`` as a 1-D array with one entry per row of ``X``."""
     labels = _array(fn, "y", y, [(None,)], "(N,)")
     if len(labels) != len(X):
-        raise ValueError(f"{fn}: X and y must have the same length, got {len(X)} rows in X "
-                         f"and {len(labels)} labels in y")
+        raise ValueError(message(fn, "y", f"one label per row of X ({len(X)})",
+                                 f"{len(labels)} labels", raw=True))
     return labels
 
 
@@ -167,7 +152,8 @@ def plot_scatter3D(X: ArrayLike, y: ArrayLike, title: str | None = None) -> go.F
                      for c in np.unique(y)])
     # the camera a little further out and lower than plotly's default (1.25, 1.25, 1.25), so the
     # cube's nearest bottom corner and its tick labels stay inside the figure
-    fig.update_layout(title=title, height=540, margin={"l": 0, "r": 0, "b": 10, "t": 40},
+    fig.update_layout(title=title or f"{len(X)} points in 3-D, coloured by class", height=540,
+                      margin={"l": 0, "r": 0, "b": 10, "t": 40},
                       scene={"xaxis_title": "x1", "yaxis_title": "x2", "zaxis_title": "x3",
                              "camera": {"eye": {"x": 1.55, "y": 1.55, "z": 1.0}}},
                       legend_title_text="class")
@@ -181,15 +167,16 @@ def plot_scatter2D(X: ArrayLike, y: ArrayLike, title: str | None = None) -> go.F
     fig = go.Figure([go.Scatter(x=X[y == c, 0], y=X[y == c, 1], mode="markers",
                                 marker={"size": 6, "opacity": 0.8}, name=_class_name(c))
                      for c in np.unique(y)])
-    fig.update_layout(title=title, height=450, width=600, xaxis_title="z1", yaxis_title="z2",
+    fig.update_layout(title=title or f"{len(X)} points in 2-D, coloured by class", height=450,
+                      width=600, xaxis_title="z1", yaxis_title="z2",
                       legend_title_text="class", margin={"t": 40})
     return fig
 
 
 # --------------------------------------------------------------------------- MNIST 8s
 
-DIGITS = [(None, 1, 28, 28), (None, 28, 28)]
-ONE_DIGIT = [(28, 28), (1, 28, 28), (1, 1, 28, 28)]
+_DIGIT_BATCH_SHAPES = [(None, 1, 28, 28), (None, 28, 28)]
+_ONE_DIGIT_SHAPES = [(28, 28), (1, 28, 28), (1, 1, 28, 28)]
 
 
 def _show_digit(ax: Axes, image: np.ndarray, title: str | None = None) -> None:
@@ -209,11 +196,12 @@ def plot_eights(X: ArrayLike, noise: float = 0.5, n: int = 5, seed: int | None =
         n: how many images to show.
         seed: seeds the noise, for a reproducible figure.
     """
-    n = _number("plot_eights", "n", n, 1, integer=True)
-    X = _array("plot_eights", "X", X, DIGITS, "(N, 1, 28, 28) or (N, 28, 28)", min_items=n)
-    noise = _number("plot_eights", "noise", noise, 0.0)
+    n = check_int("plot_eights", "n", n, minimum=1)
+    X = _array("plot_eights", "X", X, _DIGIT_BATCH_SHAPES, "(N, 1, 28, 28) or (N, 28, 28)",
+               min_items=n)
+    noise = check_number("plot_eights", "noise", noise, minimum=0)
     if seed is not None:
-        seed = _number("plot_eights", "seed", seed, 0, integer=True)
+        seed = check_int("plot_eights", "seed", seed, minimum=0)
     clean = X[:n].reshape(n, 28, 28)
     noisy = np.clip(clean + noise * np.random.default_rng(seed).standard_normal(clean.shape), 0, 1)
     fig, axes = plt.subplots(2, n, figsize=(1.6 * n, 3.6), squeeze=False)
@@ -222,6 +210,8 @@ def plot_eights(X: ArrayLike, noise: float = 0.5, n: int = 5, seed: int | None =
         _show_digit(axes[1, i], noisy[i])
     axes[0, 0].set_title("clean", loc="left")
     axes[1, 0].set_title(f"noisy (noise = {noise:g})", loc="left")
+    fig.set_label(f"{n} MNIST 8s, clean (top row) and with Gaussian noise of standard "
+                  f"deviation {noise:g} (bottom row)")
     fig.tight_layout()
     plt.close(fig)
     return fig
@@ -230,11 +220,12 @@ def plot_eights(X: ArrayLike, noise: float = 0.5, n: int = 5, seed: int | None =
 def plot_eight_pair(input_8: ArrayLike, output_8: ArrayLike) -> Figure:
     """Return a figure of one input image beside the model's output for it (each 28x28 in [0, 1])."""
     expected = "(28, 28), (1, 28, 28) or (1, 1, 28, 28)"
-    images = [_array("plot_eight_pair", arg, value, ONE_DIGIT, expected)
+    images = [_array("plot_eight_pair", arg, value, _ONE_DIGIT_SHAPES, expected)
               for arg, value in (("input_8", input_8), ("output_8", output_8))]
     fig, axes = plt.subplots(1, 2, figsize=(5, 2.8))
     for ax, image, title in zip(axes, images, ("input", "output")):
         _show_digit(ax, image, title)
+    fig.set_label("An input image (left) beside the model's output for it (right)")
     fig.tight_layout()
     plt.close(fig)
     return fig
@@ -242,8 +233,8 @@ def plot_eight_pair(input_8: ArrayLike, output_8: ArrayLike) -> Figure:
 
 # --------------------------------------------------------------------------- image grids
 
-BATCHES = [(None, 1, None, None), (None, 3, None, None)]
-BATCH_SHAPE = "(N, C, H, W) with C in {1, 3}"
+_IMAGE_BATCH_SHAPES = [(None, 1, None, None), (None, 3, None, None)]
+_IMAGE_BATCH_DESCRIPTION = "(N, C, H, W) with C in {1, 3}"
 
 
 def _grid(images: np.ndarray, nrow: int, value_range: tuple[float, float]) -> np.ndarray:
@@ -261,7 +252,7 @@ def _axes(fn: str, ax: Axes | None, figsize: tuple[float, float], dpi: int | Non
         fig, ax = plt.subplots(figsize=figsize, dpi=dpi, layout="constrained")
         plt.close(fig)
     elif not isinstance(ax, Axes):
-        raise TypeError(f"{fn}: ax must be None or a matplotlib Axes, got {type(ax).__name__}")
+        check_instance(fn, "ax", ax, Axes, "None or a matplotlib Axes")
     return ax
 
 
@@ -292,11 +283,14 @@ def plot_image_grid(images: ArrayLike, nrow: int = 8, value_range: tuple[float, 
         ax: draw into this axes instead of a new figure.
         dpi: pixels per inch of a new figure (``GRID_INCHES`` on its long side); unused with ``ax``.
     """
-    images = _array("plot_image_grid", "images", images, BATCHES, BATCH_SHAPE)
-    nrow = _number("plot_image_grid", "nrow", nrow, 1, integer=True)
+    images = _array("plot_image_grid", "images", images, _IMAGE_BATCH_SHAPES, _IMAGE_BATCH_DESCRIPTION)
+    nrow = check_int("plot_image_grid", "nrow", nrow, minimum=1)
     low_high = _value_range("plot_image_grid", value_range)
-    dpi = _number("plot_image_grid", "dpi", dpi, 1, integer=True)
-    return _show_grid("plot_image_grid", ax, _grid(images, nrow, low_high), title, dpi).figure
+    dpi = check_int("plot_image_grid", "dpi", dpi, minimum=1)
+    fig = _show_grid("plot_image_grid", ax, _grid(images, nrow, low_high), title, dpi).figure
+    if ax is None:
+        fig.set_label(title or f"A grid of {len(images)} images, {nrow} per row")
+    return fig
 
 
 # --------------------------------------------------------------------------- training curves
@@ -311,22 +305,22 @@ def plot_history(history: dict[str, Any], keys: Sequence[str] | None = None, tit
         title, ylabel, xlabel: the labels of the plot.
         ax: draw into this axes instead of a new figure.
     """
-    if not isinstance(history, dict):
-        raise TypeError(f"plot_history: history must be a dict of name -> list of numbers, "
-                        f"got {type(history).__name__}")
+    fn = "plot_history"
+    check_instance(fn, "history", history, dict, "a dict of name -> list of numbers")
     if not history:
-        raise ValueError("plot_history: history must hold at least one curve, got an empty dict")
+        raise ValueError(message(fn, "history", "a dict of at least one curve", history))
     if keys is None:
         keys = list(history)
-    elif isinstance(keys, str) or not isinstance(keys, (list, tuple)) or not keys:
-        raise TypeError(f"plot_history: keys must be None or a non-empty list of names, got {keys!r}")
-    missing = [k for k in keys if k not in history]
-    if missing:
-        raise ValueError(f"plot_history: keys must be names in history {sorted(map(str, history))}, "
-                         f"got unknown {missing}")
-    curves = {k: _array("plot_history", f"history[{k!r}]", history[k], [(None,)], "(epochs,)")
-              for k in keys}
-    ax = _axes("plot_history", ax, (6.4, 3.6))
+    else:
+        names = f"a non-empty list of names in history {sorted(map(str, history))}"
+        check_instance(fn, "keys", keys, (list, tuple), f"None or {names}")
+        if not keys or any(k not in history for k in keys):
+            raise ValueError(message(fn, "keys", names, keys))
+    curves = {k: _array(fn, f"history[{k!r}]", history[k], [(None,)], "(epochs,)") for k in keys}
+    new_figure = ax is None
+    ax = _axes(fn, ax, (6.4, 3.6))
+    if new_figure:
+        ax.figure.set_label(title or f"{', '.join(map(str, keys))} per {xlabel}")
     for key, values in curves.items():
         ax.plot(np.arange(1, len(values) + 1), values, marker="o" if len(values) < 30 else None,
                 markersize=3, label=str(key))
@@ -343,7 +337,19 @@ def plot_history(history: dict[str, Any], keys: Sequence[str] | None = None, tit
 
 # --------------------------------------------------------------------------- animations
 
-class _JpegFramesAnimation(FuncAnimation):
+class _NamedAnimation(FuncAnimation):
+    """A FuncAnimation whose ``to_jshtml`` gives the frame image its figure's label as alt text."""
+
+    def to_jshtml(self, *args: Any, **kwargs: Any) -> str:
+        """Return FuncAnimation's HTML with ``alt`` (the figure's label) on the frame image."""
+        html = super().to_jshtml(*args, **kwargs)
+        name = self._fig.get_label()
+        if name:
+            html = html.replace('<img id="_anim_img', f'<img alt="{escape(name)}" id="_anim_img', 1)
+        return html
+
+
+class _JpegFramesAnimation(_NamedAnimation):
     """A FuncAnimation whose ``to_jshtml`` embeds JPEG frames: photos as PNG weigh about 3x more."""
 
     def save(self, filename: Any, writer: Any = None, *args: Any,
@@ -380,7 +386,7 @@ def _palette_png(base64_png: str) -> str:
     return base64.encodebytes(buffer.getvalue()).decode("ascii")
 
 
-class PaletteFramesAnimation(FuncAnimation):
+class PaletteFramesAnimation(_NamedAnimation):
     """A FuncAnimation whose ``to_jshtml`` embeds palette PNG frames: drawings weigh about 3x less."""
 
     def save(self, filename: Any, writer: Any = None, *args: Any, **kwargs: Any) -> None:
@@ -408,15 +414,17 @@ def animate_image_grids(frames: list[ArrayLike], titles: list[str] | None = None
             in the page, so a higher ``dpi`` makes the page heavier.
     """
     fn = "animate_image_grids"
-    batches = _frames(fn, "frames", frames, BATCHES, BATCH_SHAPE)
+    batches = _frames(fn, "frames", frames, _IMAGE_BATCH_SHAPES, _IMAGE_BATCH_DESCRIPTION)
     labels = _titles(fn, titles, len(batches), "epoch {}")
-    nrow = _number(fn, "nrow", nrow, 1, integer=True)
+    nrow = check_int(fn, "nrow", nrow, minimum=1)
     low_high = _value_range(fn, value_range)
-    interval = _number(fn, "interval", interval, 0, integer=True, strict=True)
-    dpi = _number(fn, "dpi", dpi, 1, integer=True)
+    interval = check_int(fn, "interval", interval, minimum=1)
+    dpi = check_int(fn, "dpi", dpi, minimum=1)
     grids = [_grid(batch, nrow, low_high) for batch in batches]
     ax = _show_grid(fn, None, grids[0], labels[0], dpi)
     fig, image = ax.figure, ax.images[0]
+    fig.set_label(f"Animation of {len(grids)} grids of {len(batches[0])} images, "
+                  f"from {labels[0]} to {labels[-1]}")
 
     def draw(i: int) -> list:
         image.set_data(grids[i])
@@ -441,16 +449,14 @@ def animate_denoising(noisy: ArrayLike, outputs: list[ArrayLike], clean: ArrayLi
             so a higher ``dpi`` makes it heavier.
     """
     fn, expected = "animate_denoising", "(N, 1, 28, 28) or (N, 28, 28)"
-    noisy = _array(fn, "noisy", noisy, DIGITS, expected)
-    clean = _array(fn, "clean", clean, DIGITS, expected)
-    epochs = _frames(fn, "outputs", outputs, DIGITS, expected)
+    noisy = _array(fn, "noisy", noisy, _DIGIT_BATCH_SHAPES, expected)
+    clean = _array(fn, "clean", clean, _DIGIT_BATCH_SHAPES, expected)
+    epochs = _frames(fn, "outputs", outputs, _DIGIT_BATCH_SHAPES, expected)
     for arg, array in (("clean", clean), ("outputs[0]", epochs[0])):
-        if array.shape != noisy.shape:
-            raise ValueError(f"{fn}: {arg} must have the shape of noisy {noisy.shape}, "
-                             f"got {array.shape}")
+        check_shape(fn, arg, array, f"{noisy.shape} like noisy", array.shape == noisy.shape)
     labels = _titles(fn, titles, len(epochs), "after epoch {}")
-    interval = _number(fn, "interval", interval, 0, integer=True, strict=True)
-    dpi = _number(fn, "dpi", dpi, 1, integer=True)
+    interval = check_int(fn, "interval", interval, minimum=1)
+    dpi = check_int(fn, "dpi", dpi, minimum=1)
     n = len(noisy)
     rows = [_grid(a.reshape(n, 1, 28, 28), n, (0.0, 1.0)) for a in (noisy, epochs[0], clean)]
     # GRID_INCHES wide: 1.3 inches of row labels, then the rows of digits at their own aspect,
@@ -470,6 +476,8 @@ def animate_denoising(noisy: ArrayLike, outputs: list[ArrayLike], clean: ArrayLi
     outputs_image = axes[1].images[0]
     grids = [_grid(a.reshape(n, 1, 28, 28), n, (0.0, 1.0)) for a in epochs]
     title = fig.suptitle(labels[0], y=1 - 0.06 / height, va="top")
+    fig.set_label(f"Animation of {n} noisy inputs, the model's outputs for them ({labels[0]} "
+                  f"to {labels[-1]}) and the clean targets")
 
     def draw(i: int) -> list:
         outputs_image.set_data(grids[i])

@@ -168,8 +168,8 @@ class Checkpoint:
                            "None, a dataclass instance or a dict")
         check_instance("Checkpoint", "fresh", fresh, bool, "True or False")
         if not objects:
-            raise TypeError(message("Checkpoint", "objects", "at least one, named, e.g. "
-                                    "Checkpoint(name, model=model, optimizer=optimizer)", objects))
+            raise TypeError(message("Checkpoint", "objects", "at least one model, optimiser or "
+                                    "generator, each passed by name (model=model)", objects))
         for key, obj in objects.items():
             if not (isinstance(obj, torch.Generator) or hasattr(obj, "state_dict")):
                 check_instance("Checkpoint", key, obj, torch.Generator,
