@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from utils import conv_arithmetic as ca
-from utils import plotting, runtime, training
+from utils import data, plotting, runtime, training
 
 EIGHTS = np.random.default_rng(0).random((6, 1, 28, 28)).astype(np.float32)
 NAN_EIGHTS = EIGHTS.copy()
@@ -268,6 +268,18 @@ CASES = [
 
     # ==== Rows of the other modules go below, one block each; keep the row format above. ====
     # ---- utils.data (helper B)
+    ("mnist_root", "download", "a string", lambda: data.mnist_root(download="yes"),
+     TypeError, "be True or False, got 'yes'"),
+    ("mnist_root", "timeout", "0", lambda: data.mnist_root(timeout=0),
+     ValueError, "be a finite number > 0, got 0"),
+    ("mnist_root", "timeout", "a string", lambda: data.mnist_root(timeout="5"),
+     TypeError, "be a finite number > 0, got '5'"),
+    ("faces_root", "verbose", "a string", lambda: data.faces_root(verbose="no"),
+     TypeError, "be True or False, got 'no'"),
+    ("runs_dir", "name", "a path", lambda: data.runs_dir("a/b"),
+     ValueError, "be a plain folder name (no '/', no leading '.'), got 'a/b'"),
+    ("runs_dir", "name", "a number", lambda: data.runs_dir(3),
+     TypeError, "be a str, got 3"),
 
     # ---- utils.profiles and the notebooks' models (helper C)
 
