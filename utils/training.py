@@ -139,6 +139,7 @@ def _changes(saved: Fingerprint, current: Fingerprint) -> str:
         details += [f"{'' if part == 'the objects' else key + ' '}{old.get(key, '(none)')} -> "
                     f"{new.get(key, '(none)')}" for key in {**old, **new}
                     if old.get(key) != new.get(key)]
+    details = list(dict.fromkeys(details))  # two optimisers with one new lr: say it once
     shown = "; ".join(details[:4]) + ("; ..." if len(details) > 4 else "")
     what = changed[0] if len(changed) == 1 else ", ".join(changed[:-1]) + " and " + changed[-1]
     return what + " changed" + (f" ({shown})" if details else "")
@@ -177,8 +178,8 @@ class Checkpoint:
         self.folder = runs_dir(f"{name}-{get_profile_name()}")
         self.objects = objects
         self.fingerprint = _fingerprint(config, objects)
-        self.deleted = fresh and self.folder.exists()
-        if self.deleted:
+        self._deleted = fresh and self.folder.exists()
+        if self._deleted:
             shutil.rmtree(self.folder)
 
     def files(self) -> list[Path]:
@@ -197,7 +198,7 @@ class Checkpoint:
             check_instance("Checkpoint.restore", "history", history, dict, "None or a dict")
         fresh_history = {} if history is None else history
         where = display_path(self.folder)
-        if self.deleted:
+        if self._deleted:
             print(f"Deleted the checkpoints in {where} (fresh=True): training from scratch.")
             return 0, fresh_history
         for path in self.files():
