@@ -52,8 +52,9 @@ PLOTLY_CLASS = "course-plotly"
 HTML_BUILDERS = ("html", "dirhtml", "singlehtml")
 ROOT = Path(__file__).resolve().parents[1]
 UTILS_DIR = ROOT / "utils"
-STATIC_DIR = Path(__file__).resolve().parent / "static"
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+BOOK_DIR = Path(__file__).resolve().parent
+STATIC_DIR = BOOK_DIR / "static"
+TEMPLATES_DIR = BOOK_DIR / "templates"
 FINGERPRINT_FILE = "course-fingerprint.txt"
 # matplotlib's jshtml template links Font Awesome 4 from a CDN for its buttons.
 _CDN_STYLESHEET = re.compile(r'<link\s+rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*"\s*/?>')
@@ -117,7 +118,7 @@ def utils_fingerprint(folder: Path = UTILS_DIR) -> str:
     return files_fingerprint(folder, list(folder.rglob("*.py")))
 
 
-def site_fingerprint(folder: Path = Path(__file__).resolve().parent) -> str:
+def site_fingerprint(folder: Path = BOOK_DIR) -> str:
     """Return a short hash of what shapes the pages here: this extension, its templates and CSS."""
     paths = [folder / "extension.py", *folder.glob("templates/*"), *folder.glob("static/*")]
     return files_fingerprint(folder, [path for path in paths if path.is_file()])

@@ -1,24 +1,24 @@
-"""The built site in a real browser: it works offline, draws its figures and plays its animations.
+"""The built site in a real browser: it works offline, draws its figures, plays its
+animations, and everyone can read it (WCAG 2.1 AA as axe-core checks it).
 
-A session fixture builds the book with ``COURSE_PROFILE=smoke`` (``python -m book.build``;
-an unchanged book rebuilds in seconds), serves ``_build/html`` on a loopback port and drives
-Debian's Chromium headless through Playwright. Every request that leaves the loopback
-address is aborted and recorded. Each page is visited once (``visits``) and screenshot to
-``_build/screenshots/``; the tests below check what the visits recorded.
+The smoke build of the book (``smoke_book`` in conftest.py: ``COURSE_PROFILE=smoke``,
+``python -m book.build``) is served from ``_build/html`` on a loopback port, and Debian's
+Chromium drives it headless through Playwright in a 1280x900 window. Every request that
+leaves the loopback address is aborted and recorded. Each page is visited once
+(``visits``): screenshot to ``_build/screenshots/``, checked by axe-core (bundled by the
+PyPI package axe-playwright-python, nothing downloaded); the tests below check what the
+visits recorded.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import http.server
 import io
 import json
 import os
 import re
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -28,6 +28,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 import yaml
+from conftest import build_smoke_book
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,7 +40,6 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-BUILD_LOCK = ROOT / "_build" / ".site-build.lock"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -66,7 +66,24 @@ RECORD_JS = """() => ({
   foldedSetup: Array.from(document.querySelectorAll('.cell details.hide.above-input'))
       .map(d => d.open),
   text: document.body.innerText,
+  // content images (the article, not the theme's logo) and their alt text; null: none
+  images: Array.from(document.querySelectorAll('.bd-article img'))
+      .map(img => ({src: (img.getAttribute('src') || '').replace(/^data:.*/s, 'data:...'),
+                    alt: img.getAttribute('alt')})),
+  charts: Array.from(document.querySelectorAll('.course-plotly .plotly-graph-div'))
+      .map(div => ({id: div.id, role: div.getAttribute('role'),
+                    name: div.getAttribute('aria-label')})),
+  // code cells whose input is wider than the column: its longest line
+  wideCode: Array.from(document.querySelectorAll('.cell_input pre'))
+      .filter(pre => pre.scrollWidth > pre.clientWidth)
+      .map(pre => pre.textContent.split('\\n').reduce((a, b) => b.length > a.length ? b : a)),
 })"""
+# axe-core: the rules of WCAG 2.1 levels A and AA (experimental ones included, e.g.
+# label-content-name-mismatch); a serious or critical violation of any fails its page.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": [*WCAG_TAGS, "experimental"]},
+               "resultTypes": ["violations"]}
+BLOCKING_IMPACTS = ("serious", "critical")
 
 
 def in_ci() -> bool:
@@ -96,26 +113,10 @@ def browser():
         chromium.close()
 
 
-def build_smoke_book() -> subprocess.CompletedProcess:
-    """Build the book with the smoke profile, one build at a time across pytest-xdist workers.
-
-    Each worker that runs a test of this module builds once; two builds at the same time
-    would race on the execution cache, so they take turns (the second one finds the cache).
-    """
-    BUILD_LOCK.parent.mkdir(parents=True, exist_ok=True)
-    with open(BUILD_LOCK, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        env = {**os.environ, "COURSE_PROFILE": "smoke"}
-        return subprocess.run([sys.executable, "-m", "book.build"], cwd=ROOT, env=env,
-                              capture_output=True, text=True)
-
-
 @pytest.fixture(scope="session")
-def site(browser) -> Path:
-    """Build the book with the smoke profile into _build/html (after the browser check)."""
-    result = build_smoke_book()
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"the book build failed:\n{log[-6000:]}"
+def site(browser, smoke_book) -> Path:
+    """Return _build/html of the smoke build (built after the browser check)."""
+    assert smoke_book.returncode == 0, f"the book build failed:\n{smoke_book.log[-6000:]}"
     return SITE
 
 
@@ -146,6 +147,7 @@ class Visit:
     blocked: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     record: dict = field(default_factory=dict)
+    violations: list[dict] = field(default_factory=list)
 
 
 @contextlib.contextmanager
@@ -180,9 +182,29 @@ def open_page(browser, base: str, name: str):
         context.close()
 
 
+def blocking_violations(results: dict) -> list[dict]:
+    """Return axe-core's serious and critical violations of a WCAG 2.1 A/AA rule."""
+    return [
+        {"rule": v["id"], "impact": v["impact"], "help": v["help"],
+         "where": [node["target"] for node in v["nodes"]][:5]}
+        for v in results["violations"]
+        if v["impact"] in BLOCKING_IMPACTS and set(v["tags"]) & set(WCAG_TAGS)
+    ]
+
+
 @pytest.fixture(scope="session")
-def visits(browser, server: str):
-    """Return a function that visits a page once (screenshot saved) and returns its Visit."""
+def axe():
+    """Return axe-core as the PyPI package axe-playwright-python bundles it."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        skip_or_fail("the Python package axe-playwright-python is missing: run `make test`")
+    return Axe()
+
+
+@pytest.fixture(scope="session")
+def visits(browser, server: str, axe):
+    """Return a function that visits a page once (screenshot, axe-core) and returns its Visit."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     done: dict[str, Visit] = {}
 
@@ -190,6 +212,7 @@ def visits(browser, server: str):
         if name not in done:
             with open_page(browser, server, name) as (page, record):
                 record.record = page.evaluate(RECORD_JS)
+                record.violations = blocking_violations(axe.run(page, options=AXE_OPTIONS).response)
                 page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '__')}.png"),
                                 full_page=True)
             done[name] = record
@@ -232,6 +255,44 @@ def test_internal_links_of_the_page_resolve(visits, server, name):
     targets = {urldefrag(url).url for url in visits(name).record["links"] if url.startswith(server)}
     broken = [url for url in sorted(targets) if status_of(url) != 200]
     assert broken == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_serious_wcag_violation(visits, name):
+    assert visits(name).violations == []
+
+
+def is_file_path(alt: str, src: str) -> bool:
+    """Return True when ``alt`` is a file name or path (Sphinx's default alt is the image's URI)."""
+    alt = alt.strip()
+    return (alt in (src, src.rsplit("/", 1)[-1])
+            or re.fullmatch(r"\S*/\S*|\S+\.(png|jpe?g|gif|svg|webp)", alt, re.IGNORECASE) is not None)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_content_images_say_what_they_show(visits, name):
+    bad = [image for image in visits(name).record["images"]
+           if not (image["alt"] or "").strip() or is_file_path(image["alt"], image["src"])]
+    assert bad == [], "give each figure cell `mystnb: image: alt:` text saying what it shows"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_charts_have_an_accessible_name(visits, name):
+    unnamed = [chart for chart in visits(name).record["charts"]
+               if chart["role"] != "figure" or not (chart["name"] or "").strip()]
+    assert unnamed == [], "give the chart a title, or its cell `mystnb: image: alt:` text"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_code_cells_do_not_scroll_sideways_at_1280px(visits, name):
+    assert visits(name).record["wideCode"] == [], "wrap these lines at 88 characters"
+
+
+def test_alt_text_checks_catch_file_paths_and_blanks():
+    assert is_file_path("../_images/fdee4c0a.png", "../_images/fdee4c0a.png")
+    assert is_file_path("fdee4c0a.png", "../_images/fdee4c0a.png")
+    assert not is_file_path("Eight noisy 8s above the denoiser's output", "../_images/a.png")
+    assert not is_file_path("Loss of D and G / epoch", "../_images/a.png")
 
 
 def test_landing_page_says_which_profile_built_the_site(visits):
@@ -346,6 +407,6 @@ def test_answers_sit_in_dropdowns_that_open(browser, server):
 
 def test_unchanged_rebuild_reads_and_executes_nothing(site):
     result = build_smoke_book()
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "0 added, 0 changed, 0 removed" in result.stdout
-    assert "Executing notebook" not in result.stdout
+    assert result.returncode == 0, result.log[-6000:]
+    assert "0 added, 0 changed, 0 removed" in result.log
+    assert "Executing notebook" not in result.log
