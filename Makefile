@@ -11,7 +11,7 @@ JOBS   ?= 2
 # (Python, and torch with it, is asked only when COURSE_PROFILE is unset.)
 PROFILE = $(or $(COURSE_PROFILE),$(shell $(BIN)/python -c "from utils.runtime import get_profile_name; print(get_profile_name())"))
 
-.PHONY: book test test-fast bench clean help
+.PHONY: book test test-fast lint bench clean help
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
@@ -20,7 +20,7 @@ help:  ## list the targets
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[book,dev]"
 	touch $(STAMP)
 
 book: $(STAMP)  ## build the site into _build/html (profile: COURSE_PROFILE, else by device)
@@ -33,6 +33,9 @@ test: $(STAMP)  ## run every test: unit tests, each notebook once (smoke book), 
 
 test-fast: $(STAMP)  ## only the unit tests
 	COURSE_PROFILE=smoke $(BIN)/python -m pytest -m "not slow and not browser" tests
+
+lint: $(STAMP)  ## check the Python files and notebooks with ruff (rules in pyproject.toml)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 bench: $(STAMP)  ## measure speed and memory; writes benchmarks/results.json
 	$(BIN)/python -m benchmarks
