@@ -5,8 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
-import subprocess
-import sys
+import runpy
 from pathlib import Path
 
 import matplotlib
@@ -275,22 +274,20 @@ def test_no_figure_left_open_after_bad_or_good_calls():
 
 # --------------------------------------------------------------------------- no global state
 
-IMPORT_CHECK = """
-import matplotlib, plotly.io as pio
-rc, renderer, template = dict(matplotlib.rcParams), pio.renderers.default, pio.templates.default
-import utils.plotting
-changed = sorted(k for k, v in matplotlib.rcParams.items() if rc.get(k) != v)
-assert not changed, f"rcParams changed on import: {changed}"
-assert pio.renderers.default == renderer, f"plotly renderer {renderer!r} -> {pio.renderers.default!r}"
-assert pio.templates.default == template, f"plotly template {template!r} -> {pio.templates.default!r}"
-"""
-
-
-def test_import_changes_no_matplotlib_rcparams_or_plotly_defaults():
-    # a fresh interpreter: in this one the module was imported before any snapshot could be taken
-    result = subprocess.run([sys.executable, "-c", IMPORT_CHECK], capture_output=True, text=True,
-                            cwd=ROOT, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
+@pytest.mark.parametrize("module", ["plotting", "conv_arithmetic"])
+def test_importing_changes_no_matplotlib_rcparams_or_plotly_defaults(module):
+    # the module was imported when this file was: run its code once more, from known settings
+    renderer, template = pio.renderers.default, pio.templates.default
+    pio.renderers.default, pio.templates.default = "json", "ggplot2"
+    with matplotlib.rc_context():  # puts back whatever the module's code might change
+        matplotlib.rcdefaults()
+        rc = dict(matplotlib.rcParams)
+        runpy.run_path(str(ROOT / "utils" / f"{module}.py"), run_name=f"utils.{module}")
+        changed = sorted(k for k, v in matplotlib.rcParams.items() if rc.get(k) != v)
+    after = (pio.renderers.default, pio.templates.default)
+    pio.renderers.default, pio.templates.default = renderer, template
+    assert not changed, f"rcParams changed on import: {changed}"
+    assert after == ("json", "ggplot2"), f"plotly defaults changed on import: {after}"
 
 
 def test_star_import_gives_the_notebooks_every_plotter_they_call_and_nothing_else():
