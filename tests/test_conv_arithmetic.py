@@ -230,14 +230,14 @@ def test_plot_transposed_convolution_accepts_tensors_that_require_grad():
 
 
 def test_animations_are_page_sized_and_stay_light():
-    # the 5x5 stride-1 example of the notebook: 25 frames about 660 px wide (~1.5x the first
-    # drafts, whose numbers were hard to read), palette PNG frames keeping the page light
+    # the 5x5 stride-1 example of the notebook: 25 frames about 660 px wide, so the numbers in
+    # the cells are readable, and palette PNG frames keeping the page light
     anim = animate_convolution(input_size=5, kernel_size=3, stride=1, padding=1)
     html = anim.to_jshtml()
     width = anim._fig.get_size_inches()[0] * anim._fig.dpi
     assert 600 < width <= 688, width
     assert html.count("data:image/png;base64") == 25
-    assert len(html) < 450_000, f"{len(html) / 1e3:.0f} kB"  # RGBA PNG frames weighed 1.1 MB
+    assert len(html) < 450_000, f"{len(html) / 1e3:.0f} kB"  # full-colour PNG frames: 1.1 MB
 
 
 @pytest.mark.parametrize("make, says", [

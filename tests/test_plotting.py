@@ -181,7 +181,7 @@ def test_animate_denoising_rows_show_noisy_output_per_epoch_clean(kind):
 
 def test_animate_image_grids_page_weight_stays_under_1_mb_for_16_frames_of_16_images():
     # the GAN notebook's animation: 16 frames of 16 32x32 colour images (2 rows of 8, page wide),
-    # smooth with a little noise (PNG frames weighed about 3x as much as these JPEG frames)
+    # smooth with a little noise, as photos are (PNG frames of these would weigh about 3x more)
     gen = torch.Generator().manual_seed(0)
     frames = [torch.nn.functional.interpolate(torch.rand(16, 3, 8, 8, generator=gen) * 2 - 1,
                                               size=32, mode="bilinear")
@@ -323,4 +323,4 @@ def test_animate_denoising_is_page_wide_with_large_digits_and_light_palette_fram
     digit_px = fig.axes[0].get_window_extent().height * 28 / 30  # a 30 px row holds a 28 px digit
     assert digit_px > 60
     assert len(re.findall(r"data:image/png;base64", html)) == 3
-    assert len(html) < 200_000, f"{len(html) / 1e3:.0f} kB"  # RGBA PNG frames weighed about 2x
+    assert len(html) < 200_000, f"{len(html) / 1e3:.0f} kB"  # full-colour PNG frames: about 2x

@@ -35,7 +35,7 @@ __all__ = [
 
 # Looks of the drawings (module constants, not rcParams: importing changes nothing).
 _CELL_INCHES = 0.32
-_DPI = 112  # 1.5x the first drafts' 75: cell numbers ~14 px, the window's weights ~10 px
+_DPI = 112  # cell numbers about 14 px high, the window's weights about 10 px: readable on a phone
 _INTERVAL_MS = 800
 _MAX_FRAMES = 64
 _MAX_PARTIALS = 16
