@@ -99,9 +99,10 @@ def test_seed_everything_makes_every_generator_repeat():
     assert seed_everything(7) is None  # a notebook's set-up cell displays nothing
 
 
-def test_seeded_generator_repeats_its_draws():
+def test_seeded_generator_draws_follow_its_seed():
     first = torch.rand(3, generator=seeded_generator(5))
     assert torch.equal(torch.rand(3, generator=seeded_generator(5)), first)
+    assert not torch.equal(torch.rand(3, generator=seeded_generator(6)), first)
 
 
 @pytest.mark.parametrize("seed, error", [(-1, ValueError), (1.5, TypeError), ("0", TypeError),
