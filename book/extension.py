@@ -57,7 +57,9 @@ STATIC_DIR = BOOK_DIR / "static"
 TEMPLATES_DIR = BOOK_DIR / "templates"
 FINGERPRINT_FILE = "course-fingerprint.txt"
 # matplotlib's jshtml template links Font Awesome 4 from a CDN for its buttons.
-_CDN_STYLESHEET = re.compile(r'<link\s+rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*"\s*/?>')
+_CDN_STYLESHEET = re.compile(
+    r'<link\s+rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*"\s*/?>'
+)
 # The frame image and the frame slider of matplotlib's jshtml player (no name in its template).
 _ANIM_IMG = re.compile(r'<img id="(_anim_img\w+)"')
 _ANIM_SLIDER = re.compile(r'(<input id="_anim_slider\w+" type="range")')
@@ -85,12 +87,19 @@ def plotly_title(figure: dict[str, Any]) -> str:
 def name_animation(html: str, name: str) -> str:
     """Return jshtml with its frame image named ``name`` and its frame slider labelled."""
     if name:
-        html = _ANIM_IMG.sub(lambda m: f'{m.group(0)} alt="{escape(name)}"', html, count=1)
+        html = _ANIM_IMG.sub(
+            lambda m: f'{m.group(0)} alt="{escape(name)}"', html, count=1
+        )
     return _ANIM_SLIDER.sub(r'\1 aria-label="Animation frame"', html, count=1)
 
 
-def name_fold_toggles(app: Sphinx, pagename: str, templatename: str, context: dict,
-                      doctree: nodes.document | None) -> None:
+def name_fold_toggles(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict,
+    doctree: nodes.document | None,
+) -> None:
     """Let each folded cell's toggle be named by its visible text ("Show the set-up code")."""
     if "body" in context:
         context["body"] = context["body"].replace(_FOLD_SUMMARY, "<summary>")
@@ -109,7 +118,12 @@ def files_fingerprint(folder: Path, paths: list[Path]) -> str:
     """Return a short hash of the names (relative to ``folder``) and contents of ``paths``."""
     digest = hashlib.sha256()
     for path in sorted(paths):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(
+            path.relative_to(folder).as_posix().encode()
+            + b"\0"
+            + path.read_bytes()
+            + b"\0"
+        )
     return digest.hexdigest()[:12]
 
 
@@ -120,7 +134,11 @@ def utils_fingerprint(folder: Path = UTILS_DIR) -> str:
 
 def site_fingerprint(folder: Path = BOOK_DIR) -> str:
     """Return a short hash of what shapes the pages here: this extension, its templates and CSS."""
-    paths = [folder / "extension.py", *folder.glob("templates/*"), *folder.glob("static/*")]
+    paths = [
+        folder / "extension.py",
+        *folder.glob("templates/*"),
+        *folder.glob("static/*"),
+    ]
     return files_fingerprint(folder, [path for path in paths if path.is_file()])
 
 
@@ -128,7 +146,9 @@ def profile_cache_dir(base: Path, profile: str, fingerprint: str) -> Path:
     """Return ``base/profile``, emptied first when it holds runs of other helper code."""
     cache = Path(base) / profile
     stamp = cache / FINGERPRINT_FILE
-    if cache.exists() and (not stamp.exists() or stamp.read_text().strip() != fingerprint):
+    if cache.exists() and (
+        not stamp.exists() or stamp.read_text().strip() != fingerprint
+    ):
         LOGGER.info(f"utils/ changed since the notebooks ran: clearing {cache}")
         shutil.rmtree(cache)
     cache.mkdir(parents=True, exist_ok=True)
@@ -166,11 +186,15 @@ def fresh_runs_dir(build_dir: Path, profile: str) -> Path:
 def use_profile(app: Sphinx, config: Config) -> None:
     """Pick the profile, point myst-nb at its cache, and expose it to the pages."""
     profile = get_profile_name()
-    os.environ["COURSE_PROFILE"] = profile  # the kernels this build starts use the same scale
+    os.environ["COURSE_PROFILE"] = (
+        profile  # the kernels this build starts use the same scale
+    )
     quiet_kernels(Path(app.outdir).parent)
     fresh_runs_dir(Path(app.outdir).parent, profile)
     fingerprint = utils_fingerprint()
-    base = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
+    base = Path(
+        config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache"
+    )
     if not base.is_absolute():
         base = Path(app.srcdir) / base
     config.nb_execution_cache_path = str(profile_cache_dir(base, profile, fingerprint))
@@ -179,7 +203,9 @@ def use_profile(app: Sphinx, config: Config) -> None:
     config.course_build_key = f"{profile}-{fingerprint}-{site_fingerprint()}"
     config.course_profile = profile
     config.myst_substitutions = {**config.myst_substitutions, "course_profile": profile}
-    LOGGER.info(f"COURSE_PROFILE={profile}; execution cache {config.nb_execution_cache_path}")
+    LOGGER.info(
+        f"COURSE_PROFILE={profile}; execution cache {config.nb_execution_cache_path}"
+    )
 
 
 # -- plotly figures with the site's own plotly.js -----------------------------------------
@@ -220,22 +246,35 @@ class PlotlyMimeRenderer:
     mime_priority_overrides = [(builder, PLOTLY_MIME, 5) for builder in HTML_BUILDERS]
 
     @staticmethod
-    def handle_mime(renderer: Any, data: Any, inline: bool) -> list[nodes.Element] | None:
+    def handle_mime(
+        renderer: Any, data: Any, inline: bool
+    ) -> list[nodes.Element] | None:
         """Return a raw HTML node drawing the figure, or None for other mime types."""
         if data.mime_type != PLOTLY_MIME:
             return None
-        figure = json.loads(data.content) if isinstance(data.content, (str, bytes)) else data.content
+        figure = (
+            json.loads(data.content)
+            if isinstance(data.content, (str, bytes))
+            else data.content
+        )
         document = renderer.renderer.document
         count = document.get("course_plotly_count", 0) + 1
         document["course_plotly_count"] = count
-        digest = hashlib.sha1(json.dumps(figure, sort_keys=True).encode()).hexdigest()[:10]
+        digest = hashlib.sha1(json.dumps(figure, sort_keys=True).encode()).hexdigest()[
+            :10
+        ]
         name = cell_alt_text(data) or plotly_title(figure)
         html = plotly_figure_html(figure, f"plotly-{digest}-{count}", name)
         return [nodes.raw("", html, format="html", classes=["output", PLOTLY_CLASS])]
 
 
-def add_plotly_script(app: Sphinx, pagename: str, templatename: str, context: dict,
-                      doctree: nodes.document | None) -> None:
+def add_plotly_script(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict,
+    doctree: nodes.document | None,
+) -> None:
     """Load the site's plotly.js on the pages that draw a plotly figure, and only there."""
     if doctree is not None and any(
         PLOTLY_CLASS in node["classes"] for node in doctree.findall(nodes.raw)
@@ -264,7 +303,9 @@ class JsAnimationMimeRenderer:
     mime_priority_overrides: list[tuple[str, str, int]] = []
 
     @staticmethod
-    def handle_mime(renderer: Any, data: Any, inline: bool) -> list[nodes.Element] | None:
+    def handle_mime(
+        renderer: Any, data: Any, inline: bool
+    ) -> list[nodes.Element] | None:
         """Return the animation's HTML minus the Font Awesome 4 link; None for other outputs.
 
         The frame image's alt text is the cell's (``mystnb: image: alt:``).
@@ -309,7 +350,9 @@ def coalesce_streams(outputs: list[Any]) -> list[Any]:
         elif output["name"] in streams:
             streams[output["name"]]["text"] += output["text"]
         else:
-            streams[output["name"]] = output = type(output)(output)  # leave the cached one intact
+            streams[output["name"]] = output = type(output)(
+                output
+            )  # leave the cached one intact
             merged.append(output)
     for output in streams.values():
         output["text"] = terminal_text(output["text"])
@@ -324,24 +367,38 @@ def kaggle_url(repository_url: str, branch: str, path_in_repo: str) -> str:
     return f"https://kaggle.com/kernels/welcome?src={repository_url.rstrip('/')}/blob/{branch}/{path_in_repo}"
 
 
-def add_kaggle_button(app: Sphinx, pagename: str, templatename: str, context: dict,
-                      doctree: nodes.document | None) -> None:
+def add_kaggle_button(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict,
+    doctree: nodes.document | None,
+) -> None:
     """Append "Kaggle" to the launch menu the theme built for a notebook page."""
-    groups = [b for b in context.get("header_buttons", []) if b.get("label") == "launch-buttons"]
+    groups = [
+        b
+        for b in context.get("header_buttons", [])
+        if b.get("label") == "launch-buttons"
+    ]
     if not groups or not str(app.env.doc2path(pagename)).endswith(".ipynb"):
         return
     options = app.config.html_theme_options
     folder = options.get("path_to_docs", "").strip("/")
     path_in_repo = f"{folder}/{pagename}.ipynb" if folder else f"{pagename}.ipynb"
-    groups[0]["buttons"].append({
-        "type": "link",
-        "text": "Kaggle",
-        "tooltip": "Open in Kaggle",
-        "icon": "fab fa-kaggle",
-        "label": "launch-kaggle-button",
-        "url": kaggle_url(options["repository_url"], options.get("repository_branch", "main"),
-                          path_in_repo),
-    })
+    groups[0]["buttons"].append(
+        {
+            "type": "link",
+            "text": "Kaggle",
+            "tooltip": "Open in Kaggle",
+            "icon": "fab fa-kaggle",
+            "label": "launch-kaggle-button",
+            "url": kaggle_url(
+                options["repository_url"],
+                options.get("repository_branch", "main"),
+                path_in_repo,
+            ),
+        }
+    )
 
 
 class FoldSetupCell(SphinxPostTransform):
@@ -365,8 +422,13 @@ class FoldSetupCell(SphinxPostTransform):
                 return
 
 
-def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, context: dict,
-                           doctree: nodes.document | None) -> None:
+def drop_duplicate_scripts(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict,
+    doctree: nodes.document | None,
+) -> None:
     """Keep each script once (whatever its priority).
 
     Under Sphinx 7.4 the inline settings of sphinx-thebe and sphinx-togglebutton end up
@@ -388,7 +450,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", use_profile)
     app.connect("config-inited", add_site_assets)
     app.connect("html-page-context", add_plotly_script)
-    app.connect("html-page-context", add_kaggle_button, priority=502)  # after the theme's 501
+    app.connect(
+        "html-page-context", add_kaggle_button, priority=502
+    )  # after the theme's 501
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", name_fold_toggles)
     app.add_css_file("course.css")
@@ -396,5 +460,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(FoldSetupCell)
     import myst_nb.core.render
 
-    myst_nb.core.render.coalesce_streams = coalesce_streams  # see coalesce_streams' docstring
+    myst_nb.core.render.coalesce_streams = (
+        coalesce_streams  # see coalesce_streams' docstring
+    )
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

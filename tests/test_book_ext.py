@@ -15,7 +15,8 @@ from docutils.parsers.rst import Parser
 from docutils.utils import new_document
 from myst_nb.core.render import MimeData, load_mime_renders
 
-from book import build as book_build, extension as book_ext
+from book import build as book_build
+from book import extension as book_ext
 
 
 def fake_renderer() -> SimpleNamespace:
@@ -23,13 +24,16 @@ def fake_renderer() -> SimpleNamespace:
     document = new_document("page", get_default_settings(Parser))
     return SimpleNamespace(
         renderer=SimpleNamespace(document=document),
-        render_text_html=lambda data: [nodes.raw(text=data.string, format="html",
-                                                 classes=["output", "text_html"])],
+        render_text_html=lambda data: [
+            nodes.raw(text=data.string, format="html", classes=["output", "text_html"])
+        ],
     )
 
 
-FIGURE = {"data": [{"type": "scatter3d", "x": [1], "y": [2], "z": [3], "name": "</script>"}],
-          "layout": {"height": 400}}
+FIGURE = {
+    "data": [{"type": "scatter3d", "x": [1], "y": [2], "z": [3], "name": "</script>"}],
+    "layout": {"height": 400},
+}
 
 
 # -- execution cache per profile ------------------------------------------------------------
@@ -44,8 +48,12 @@ def test_each_profile_gets_its_own_execution_cache(tmp_path):
 def test_cache_is_cleared_when_the_helper_code_changes(tmp_path):
     cache = book_ext.profile_cache_dir(tmp_path, "cpu", "old")
     (cache / "executed.ipynb").write_text("{}")
-    assert (book_ext.profile_cache_dir(tmp_path, "cpu", "old") / "executed.ipynb").exists()
-    assert not (book_ext.profile_cache_dir(tmp_path, "cpu", "new") / "executed.ipynb").exists()
+    assert (
+        book_ext.profile_cache_dir(tmp_path, "cpu", "old") / "executed.ipynb"
+    ).exists()
+    assert not (
+        book_ext.profile_cache_dir(tmp_path, "cpu", "new") / "executed.ipynb"
+    ).exists()
 
 
 def test_fingerprint_follows_every_helper_module(tmp_path):
@@ -72,10 +80,17 @@ def test_each_build_executes_into_an_empty_runs_folder(tmp_path, monkeypatch):
 def test_build_uses_the_profile_cache_and_tells_the_pages(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "cpu")
     monkeypatch.setenv("IPYTHONDIR", "")  # use_profile sets it for the kernels
-    app = SimpleNamespace(outdir=str(tmp_path / "_build" / "html"), srcdir=str(tmp_path))
-    config = SimpleNamespace(nb_execution_cache_path="", myst_substitutions={"other": "x"})
+    app = SimpleNamespace(
+        outdir=str(tmp_path / "_build" / "html"), srcdir=str(tmp_path)
+    )
+    config = SimpleNamespace(
+        nb_execution_cache_path="", myst_substitutions={"other": "x"}
+    )
     book_ext.use_profile(app, config)
-    assert Path(config.nb_execution_cache_path) == tmp_path / "_build" / ".jupyter_cache" / "cpu"
+    assert (
+        Path(config.nb_execution_cache_path)
+        == tmp_path / "_build" / ".jupyter_cache" / "cpu"
+    )
     assert config.course_profile == "cpu" and config.course_build_key.startswith("cpu-")
     assert config.myst_substitutions == {"other": "x", "course_profile": "cpu"}
 
@@ -83,7 +98,9 @@ def test_build_uses_the_profile_cache_and_tells_the_pages(tmp_path, monkeypatch)
 def test_build_kernels_log_errors_only(tmp_path, monkeypatch):
     monkeypatch.setenv("IPYTHONDIR", "")
     book_ext.quiet_kernels(tmp_path / "_build")
-    config = tmp_path / "_build" / "ipython" / "profile_default" / "ipython_kernel_config.py"
+    config = (
+        tmp_path / "_build" / "ipython" / "profile_default" / "ipython_kernel_config.py"
+    )
     assert os.environ["IPYTHONDIR"] == str(tmp_path / "_build" / "ipython")
     assert 'IPKernelApp.log_level = "ERROR"' in config.read_text()
 
@@ -98,46 +115,73 @@ def test_plotly_output_becomes_a_div_drawn_by_the_sites_plotly_js():
     div_id = re.search(r'<div id="([\w-]+)"', html).group(1)
     assert f'Plotly.newPlot("{div_id}", ' in html
     assert "height:400px" in html
-    assert "</script>" not in html.split("<script", 1)[1][:-len("</script>\n")], "unescaped </script>"
+    assert "</script>" not in html.split("<script", 1)[1][: -len("</script>\n")], (
+        "unescaped </script>"
+    )
     assert book_ext.PLOTLY_CLASS in node["classes"]
 
 
 def test_plotly_chart_is_a_figure_named_by_its_title():
-    figure = {**FIGURE, "layout": {"title": {"text": "Two <b>blobs</b> & a noise feature"}}}
+    figure = {
+        **FIGURE,
+        "layout": {"title": {"text": "Two <b>blobs</b> & a noise feature"}},
+    }
     [node] = book_ext.PlotlyMimeRenderer.handle_mime(
-        fake_renderer(), MimeData(book_ext.PLOTLY_MIME, figure), False)
+        fake_renderer(), MimeData(book_ext.PLOTLY_MIME, figure), False
+    )
     div = re.search(r"<div [^>]*>", node.astext()).group(0)
-    assert 'role="figure"' in div and 'aria-label="Two blobs &amp; a noise feature"' in div
+    assert (
+        'role="figure"' in div and 'aria-label="Two blobs &amp; a noise feature"' in div
+    )
 
 
 def test_plotly_chart_is_named_by_the_cells_alt_text_first():
     figure = {**FIGURE, "layout": {"title": "A title"}}
-    metadata = {"mystnb": {"image": {"alt": "Points of two classes, \"rotating\""}}}
+    metadata = {"mystnb": {"image": {"alt": 'Points of two classes, "rotating"'}}}
     [node] = book_ext.PlotlyMimeRenderer.handle_mime(
-        fake_renderer(), MimeData(book_ext.PLOTLY_MIME, figure, cell_metadata=metadata), False)
+        fake_renderer(),
+        MimeData(book_ext.PLOTLY_MIME, figure, cell_metadata=metadata),
+        False,
+    )
     assert 'aria-label="Points of two classes, &quot;rotating&quot;"' in node.astext()
 
 
 def test_plotly_chart_without_title_or_alt_text_gets_no_empty_name():
     [node] = book_ext.PlotlyMimeRenderer.handle_mime(
-        fake_renderer(), MimeData(book_ext.PLOTLY_MIME, FIGURE), False)
+        fake_renderer(), MimeData(book_ext.PLOTLY_MIME, FIGURE), False
+    )
     assert "aria-label" not in node.astext() and "role=" not in node.astext()
 
 
 def test_plotly_figures_on_one_page_get_distinct_ids():
     renderer = fake_renderer()
-    ids = [re.search(r'id="([\w-]+)"', book_ext.PlotlyMimeRenderer.handle_mime(
-        renderer, MimeData(book_ext.PLOTLY_MIME, json.dumps(FIGURE)), False)[0].astext()).group(1)
-        for _ in range(2)]
+    ids = [
+        re.search(
+            r'id="([\w-]+)"',
+            book_ext.PlotlyMimeRenderer.handle_mime(
+                renderer, MimeData(book_ext.PLOTLY_MIME, json.dumps(FIGURE)), False
+            )[0].astext(),
+        ).group(1)
+        for _ in range(2)
+    ]
     assert ids[0] != ids[1]
 
 
 def test_plotly_renderer_leaves_other_outputs_to_myst_nb():
-    assert book_ext.PlotlyMimeRenderer.handle_mime(fake_renderer(), MimeData("text/plain", "x"), False) is None
+    assert (
+        book_ext.PlotlyMimeRenderer.handle_mime(
+            fake_renderer(), MimeData("text/plain", "x"), False
+        )
+        is None
+    )
 
 
 def test_plotly_mime_type_outranks_the_others_on_html_pages():
-    assert ("html", book_ext.PLOTLY_MIME, 5) in book_ext.PlotlyMimeRenderer.mime_priority_overrides
+    assert (
+        "html",
+        book_ext.PLOTLY_MIME,
+        5,
+    ) in book_ext.PlotlyMimeRenderer.mime_priority_overrides
 
 
 def test_mime_plugins_are_registered_with_myst_nb():
@@ -164,17 +208,22 @@ def animation_html() -> str:
 def test_animation_html_loses_its_cdn_stylesheet_and_keeps_its_player():
     html = animation_html()
     assert "https://" in html
-    [node] = book_ext.JsAnimationMimeRenderer.handle_mime(fake_renderer(), MimeData("text/html", html), False)
+    [node] = book_ext.JsAnimationMimeRenderer.handle_mime(
+        fake_renderer(), MimeData("text/html", html), False
+    )
     assert "https://" not in node.astext() and "http://" not in node.astext()
     assert "_anim_img" in node.astext() and "Next frame" in node.astext()
 
 
 def test_animation_frame_takes_the_cells_alt_text_and_its_slider_a_label():
     html = animation_html()
-    assert re.search(r"<img [^>]*\balt=", html) is None, "matplotlib now names the frame itself"
+    assert re.search(r"<img [^>]*\balt=", html) is None, (
+        "matplotlib now names the frame itself"
+    )
     metadata = {"mystnb": {"image": {"alt": "A kernel slides over\n a 5x5 <input>"}}}
     [node] = book_ext.JsAnimationMimeRenderer.handle_mime(
-        fake_renderer(), MimeData("text/html", html, cell_metadata=metadata), False)
+        fake_renderer(), MimeData("text/html", html, cell_metadata=metadata), False
+    )
     image = re.search(r'<img id="_anim_img\w+"[^>]*>', node.astext()).group(0)
     assert 'alt="A kernel slides over a 5x5 &lt;input&gt;"' in image
     slider = re.search(r'<input id="_anim_slider\w+"[^>]*>', node.astext()).group(0)
@@ -183,13 +232,17 @@ def test_animation_frame_takes_the_cells_alt_text_and_its_slider_a_label():
 
 def test_animation_without_alt_text_is_left_unnamed_for_the_tests_to_catch():
     [node] = book_ext.JsAnimationMimeRenderer.handle_mime(
-        fake_renderer(), MimeData("text/html", animation_html()), False)
+        fake_renderer(), MimeData("text/html", animation_html()), False
+    )
     assert re.search(r'<img id="_anim_img\w+"[^>]*\balt=', node.astext()) is None
 
 
 def test_plain_html_outputs_are_left_to_myst_nb():
     data = MimeData("text/html", "<table><tr><td>1</td></tr></table>")
-    assert book_ext.JsAnimationMimeRenderer.handle_mime(fake_renderer(), data, False) is None
+    assert (
+        book_ext.JsAnimationMimeRenderer.handle_mime(fake_renderer(), data, False)
+        is None
+    )
 
 
 # -- progress bars --------------------------------------------------------------------------
@@ -199,12 +252,18 @@ def test_progress_bar_redraws_collapse_to_the_last_state():
     outputs = [
         {"output_type": "stream", "name": "stderr", "text": "\r  0%|          | 0/3"},
         {"output_type": "stream", "name": "stdout", "text": "epoch 1\n"},
-        {"output_type": "stream", "name": "stderr", "text": "\r 67%|######    | 2/3\r100%|##########| 3/3"},
+        {
+            "output_type": "stream",
+            "name": "stderr",
+            "text": "\r 67%|######    | 2/3\r100%|##########| 3/3",
+        },
         {"output_type": "stream", "name": "stderr", "text": "\n"},
     ]
     merged = book_ext.coalesce_streams(outputs)
     assert [o["text"] for o in merged] == ["100%|##########| 3/3\n", "epoch 1\n"]
-    assert outputs[0]["text"] == "\r  0%|          | 0/3", "the cached outputs must stay as they were"
+    assert outputs[0]["text"] == "\r  0%|          | 0/3", (
+        "the cached outputs must stay as they were"
+    )
 
 
 def test_terminal_text_applies_backspaces_and_keeps_lines():
@@ -215,34 +274,58 @@ def test_terminal_text_applies_backspaces_and_keeps_lines():
 
 
 def test_kaggle_link_opens_the_notebook_from_the_repository():
-    url = book_ext.kaggle_url("https://github.com/org/repo/", "main", "lectures/02_autoencoders.ipynb")
-    assert url == ("https://kaggle.com/kernels/welcome?src="
-                   "https://github.com/org/repo/blob/main/lectures/02_autoencoders.ipynb")
+    url = book_ext.kaggle_url(
+        "https://github.com/org/repo/", "main", "lectures/02_autoencoders.ipynb"
+    )
+    assert url == (
+        "https://kaggle.com/kernels/welcome?src="
+        "https://github.com/org/repo/blob/main/lectures/02_autoencoders.ipynb"
+    )
 
 
 def test_kaggle_button_joins_the_launch_menu_of_notebook_pages_only():
     app = SimpleNamespace(
-        env=SimpleNamespace(doc2path=lambda name: f"/book/{name}.ipynb" if name.endswith("nb") else f"/book/{name}.md"),
-        config=SimpleNamespace(html_theme_options={"repository_url": "https://github.com/o/r",
-                                                   "repository_branch": "main", "path_to_docs": ""}))
+        env=SimpleNamespace(
+            doc2path=lambda name: (
+                f"/book/{name}.ipynb" if name.endswith("nb") else f"/book/{name}.md"
+            )
+        ),
+        config=SimpleNamespace(
+            html_theme_options={
+                "repository_url": "https://github.com/o/r",
+                "repository_branch": "main",
+                "path_to_docs": "",
+            }
+        ),
+    )
     launch = {"label": "launch-buttons", "buttons": []}
-    book_ext.add_kaggle_button(app, "lectures/nb", "page.html", {"header_buttons": [launch]}, None)
-    assert launch["buttons"][0]["url"].endswith("src=https://github.com/o/r/blob/main/lectures/nb.ipynb")
+    book_ext.add_kaggle_button(
+        app, "lectures/nb", "page.html", {"header_buttons": [launch]}, None
+    )
+    assert launch["buttons"][0]["url"].endswith(
+        "src=https://github.com/o/r/blob/main/lectures/nb.ipynb"
+    )
     markdown = {"label": "launch-buttons", "buttons": []}
-    book_ext.add_kaggle_button(app, "lectures/page", "page.html", {"header_buttons": [markdown]}, None)
+    book_ext.add_kaggle_button(
+        app, "lectures/page", "page.html", {"header_buttons": [markdown]}, None
+    )
     assert markdown["buttons"] == []
 
 
 def test_folded_cell_toggles_are_named_by_what_they_show():
-    body = ('<details class="hide above-input"><summary aria-label="Toggle hidden content">\n'
-            '<p class="collapsed admonition-title">Show the set-up code</p></summary></details>')
+    body = (
+        '<details class="hide above-input"><summary aria-label="Toggle hidden content">\n'
+        '<p class="collapsed admonition-title">Show the set-up code</p></summary></details>'
+    )
     context = {"body": body}
     book_ext.name_fold_toggles(None, "page", "page.html", context, None)
     assert "aria-label" not in context["body"] and "<summary>\n<p" in context["body"]
 
 
 def test_site_assets_come_first_among_templates_and_join_the_static_files(tmp_path):
-    config = SimpleNamespace(html_static_path=["_static"], templates_path=["theme/components"])
+    config = SimpleNamespace(
+        html_static_path=["_static"], templates_path=["theme/components"]
+    )
     book_ext.add_site_assets(None, config)
     assert config.templates_path[0] == str(book_ext.TEMPLATES_DIR)
     assert config.html_static_path[-1] == str(book_ext.STATIC_DIR)
@@ -256,8 +339,16 @@ def test_overridden_theme_templates_still_match_the_installed_theme(name):
     """The overrides copy the theme's buttons; a theme upgrade that changes them shows here."""
     import pydata_sphinx_theme
 
-    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "components"
-    ours, theirs = (book_ext.TEMPLATES_DIR / name).read_text(), (theme / name).read_text()
+    theme = (
+        Path(pydata_sphinx_theme.__file__).parent
+        / "theme"
+        / "pydata_sphinx_theme"
+        / "components"
+    )
+    ours, theirs = (
+        (book_ext.TEMPLATES_DIR / name).read_text(),
+        (theme / name).read_text(),
+    )
     classes = re.compile(r'class="([^"]+)"')
     assert classes.findall(ours) == classes.findall(theirs)
 
@@ -274,8 +365,11 @@ def test_a_change_to_the_extension_or_its_assets_rereads_the_pages(tmp_path):
 def test_duplicate_scripts_are_dropped_keeping_the_first():
     from sphinx.builders.html._assets import _JavaScript
 
-    scripts = [_JavaScript(None, body="const A = 1"), _JavaScript("x.js"),
-               _JavaScript("", body="const A = 1", priority=500)]
+    scripts = [
+        _JavaScript(None, body="const A = 1"),
+        _JavaScript("x.js"),
+        _JavaScript("", body="const A = 1", priority=500),
+    ]
     context = {"script_files": scripts}
     book_ext.drop_duplicate_scripts(None, "page", "page.html", context, None)
     assert context["script_files"] == scripts[:2]
@@ -290,19 +384,26 @@ def test_build_command_treats_warnings_as_errors():
     assert book_build.build_command(Path("/book"), rebuild_all=True)[-1] == "--all"
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("/book/lectures/index.md:3: WARNING: unknown document: 'x'", True),
-    ("ERROR: something broke", True),
-    ("[IPKernelApp] WARNING | Kernel is running over TCP", False),
-    ("build succeeded.", False),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("/book/lectures/index.md:3: WARNING: unknown document: 'x'", True),
+        ("ERROR: something broke", True),
+        ("[IPKernelApp] WARNING | Kernel is running over TCP", False),
+        ("build succeeded.", False),
+    ],
+)
 def test_build_log_warnings_are_counted(line, expected):
     assert book_build.is_warning(line) is expected
 
 
-def test_a_failed_build_exits_non_zero_and_the_next_one_rereads_every_page(tmp_path, monkeypatch, capsys):
+def test_a_failed_build_exits_non_zero_and_the_next_one_rereads_every_page(
+    tmp_path, monkeypatch, capsys
+):
     monkeypatch.setattr(book_build, "BUILD_DIR", tmp_path / "_build")
-    monkeypatch.setattr(book_build, "FAILED_MARKER", tmp_path / "_build" / ".book_build_failed")
+    monkeypatch.setattr(
+        book_build, "FAILED_MARKER", tmp_path / "_build" / ".book_build_failed"
+    )
     calls = []
 
     def fake_build(root, rebuild_all):

@@ -15,9 +15,9 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +72,9 @@ def conda_pip() -> list[str]:
 def test_requirements_txt_names_the_runtime_packages_and_nothing_more():
     packages, options = requirements_file(ROOT / "requirements.txt")
     assert packages == runtime()
-    assert options == [], "requirements.txt serves Colab and Kaggle too: no CPU-only index"
+    assert options == [], (
+        "requirements.txt serves Colab and Kaggle too: no CPU-only index"
+    )
 
 
 def test_binder_installs_the_runtime_packages_with_cpu_torch_and_nothing_more():
@@ -80,14 +82,20 @@ def test_binder_installs_the_runtime_packages_with_cpu_torch_and_nothing_more():
     assert packages == runtime()
     assert options == [f"--extra-index-url {CPU_INDEX}"]
     post_build = (ROOT / "binder" / "postBuild").read_text()
-    assert "pip install --no-cache-dir --no-deps ." in post_build, "the helpers, nothing else"
-    assert (ROOT / "binder" / "postBuild").stat().st_mode & 0o111, "postBuild must be executable"
+    assert "pip install --no-cache-dir --no-deps ." in post_build, (
+        "the helpers, nothing else"
+    )
+    assert (ROOT / "binder" / "postBuild").stat().st_mode & 0o111, (
+        "postBuild must be executable"
+    )
 
 
 def test_conda_environment_names_the_runtime_and_book_packages():
     pip = conda_pip()
     assert requirements([spec for spec in pip if not spec.startswith("-")]) == {
-        **runtime(), **extra("book")}
+        **runtime(),
+        **extra("book"),
+    }
     assert "-e ." in pip
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert "python=3.11" in env["dependencies"]
@@ -107,18 +115,24 @@ def test_lecture_pins_are_exact():
     assert reqs["torch"] == "==2.14.1"
     assert reqs["torchvision"] == "==0.29.1"
     assert reqs["torch-summary"] == "==1.4.5"  # prints the lecture's summary format
-    assert extra("book")["jupyter-book"] == ">=1,<2"  # Jupyter Book 2 is another program
+    assert (
+        extra("book")["jupyter-book"] == ">=1,<2"
+    )  # Jupyter Book 2 is another program
 
 
 def test_pre_commit_runs_the_ruff_that_make_lint_runs():
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
-    [ruff] = [repo for repo in config["repos"] if repo["repo"].endswith("/ruff-pre-commit")]
+    [ruff] = [
+        repo for repo in config["repos"] if repo["repo"].endswith("/ruff-pre-commit")
+    ]
     assert extra("dev")["ruff"] == f"=={ruff['rev'].removeprefix('v')}"
 
 
 # -- the runtime packages are what the notebooks import ---------------------------------------
 
-IMPORT = re.compile(r"^\s*(?:from\s+(\w+)[\w.]*\s+import\b|import\s+([\w., ]+?)(?:\s+as\s+\w+)?\s*$)")
+IMPORT = re.compile(
+    r"^\s*(?:from\s+(\w+)[\w.]*\s+import\b|import\s+([\w., ]+?)(?:\s+as\s+\w+)?\s*$)"
+)
 
 
 @functools.cache
@@ -127,14 +141,18 @@ def imported_modules() -> frozenset[str]:
     sources = [path.read_text() for path in sorted((ROOT / "utils").glob("*.py"))]
     for path in sorted((ROOT / "lectures").glob("*.ipynb")):
         cells = json.loads(path.read_text())["cells"]
-        sources += ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+        sources += [
+            "".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"
+        ]
     modules = set()
     for line in "\n".join(sources).splitlines():
         match = IMPORT.match(line)
         if match:
             names = [match.group(1)] if match.group(1) else match.group(2).split(",")
             modules |= {name.strip().split(".")[0].split(" ")[0] for name in names}
-    return frozenset(modules - set(sys.stdlib_module_names) - LOCAL_PACKAGES - {"__future__"})
+    return frozenset(
+        modules - set(sys.stdlib_module_names) - LOCAL_PACKAGES - {"__future__"}
+    )
 
 
 @functools.cache
@@ -150,8 +168,11 @@ def providers(module: str) -> set[str]:
 
 def requires(package: str) -> set[str]:
     """Return the names that an installed distribution requires (its own dependencies)."""
-    return {normalise(re.match(r"[\w.\-]+", spec).group(0))
-            for spec in importlib.metadata.requires(package) or [] if "extra ==" not in spec}
+    return {
+        normalise(re.match(r"[\w.\-]+", spec).group(0))
+        for spec in importlib.metadata.requires(package) or []
+        if "extra ==" not in spec
+    }
 
 
 def test_every_imported_package_is_a_runtime_package_or_one_of_their_dependencies():
@@ -159,9 +180,14 @@ def test_every_imported_package_is_a_runtime_package_or_one_of_their_dependencie
     dependencies = set().union(*(requires(name) for name in runtime_packages))
     modules = imported_modules()
     assert {"torch", "torchvision", "torchsummary", "matplotlib"} <= modules
-    missing = {module: providers(module) for module in modules
-               if not providers(module) & (runtime_packages | dependencies)}
-    assert missing == {}, "add these to pyproject.toml's dependencies (and requirements.txt)"
+    missing = {
+        module: providers(module)
+        for module in modules
+        if not providers(module) & (runtime_packages | dependencies)
+    }
+    assert missing == {}, (
+        "add these to pyproject.toml's dependencies (and requirements.txt)"
+    )
 
 
 def test_every_runtime_package_is_imported_by_a_notebook_or_helper():
@@ -179,12 +205,24 @@ def test_pyproject_citation_and_changelog_give_one_version():
     assert str(citation["version"]) == version
     changelog = (ROOT / "CHANGELOG.md").read_text()
     releases = re.findall(r"^## \[?(\d+\.\d+\.\d+)\]?", changelog, re.MULTILINE)
-    assert releases and releases[0] == version, "the newest CHANGELOG entry is this version"
+    assert releases and releases[0] == version, (
+        "the newest CHANGELOG entry is this version"
+    )
 
 
 def test_citation_file_passes_the_citation_file_format_schema():
     command = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
-    assert command, "check-jsonschema is missing: it is a dev dependency (pyproject.toml)"
-    result = subprocess.run([command, "--builtin-schema", "vendor.citation-file-format",
-                             str(ROOT / "CITATION.cff")], capture_output=True, text=True)
+    assert command, (
+        "check-jsonschema is missing: it is a dev dependency (pyproject.toml)"
+    )
+    result = subprocess.run(
+        [
+            command,
+            "--builtin-schema",
+            "vendor.citation-file-format",
+            str(ROOT / "CITATION.cff"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -41,19 +41,34 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-INSTALL_HINT = "install Debian's Chromium with `apt-get install chromium` to run the browser tests"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+INSTALL_HINT = (
+    "install Debian's Chromium with `apt-get install chromium` to run the browser tests"
+)
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 REPO_URL = CONFIG["repository"]["url"].rstrip("/")
 BRANCH = CONFIG["repository"].get("branch", "main")
 ORG, REPO = urlsplit(REPO_URL).path.strip("/").split("/")[:2]
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
-PAGES = [TOC["root"]] + [chapter["file"] for part in TOC["parts"] for chapter in part["chapters"]]
+PAGES = [TOC["root"]] + [
+    chapter["file"] for part in TOC["parts"] for chapter in part["chapters"]
+]
 NOTEBOOKS = [page for page in PAGES if (ROOT / f"{page}.ipynb").exists()]
 # Pages whose lecture shows matplotlib animations (denoising, convolutions, GAN samples).
-ANIMATED = ["lectures/02_autoencoders", "lectures/03_convolution_arithmetic", "lectures/04_gans"]
+ANIMATED = [
+    "lectures/02_autoencoders",
+    "lectures/03_convolution_arithmetic",
+    "lectures/04_gans",
+]
 SCATTER_3D_PAGE = "lectures/02_autoencoders"
 
 # Everything a visit records, gathered in the page by one script.
@@ -81,8 +96,10 @@ RECORD_JS = """() => ({
 # axe-core: the rules of WCAG 2.1 levels A and AA (experimental ones included, e.g.
 # label-content-name-mismatch); a serious or critical violation of any fails its page.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": [*WCAG_TAGS, "experimental"]},
-               "resultTypes": ["violations"]}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": [*WCAG_TAGS, "experimental"]},
+    "resultTypes": ["violations"],
+}
 BLOCKING_IMPACTS = ("serious", "critical")
 
 
@@ -106,9 +123,13 @@ def browser():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        skip_or_fail("the Python package playwright is missing: run `make test`, which installs it")
+        skip_or_fail(
+            "the Python package playwright is missing: run `make test`, which installs it"
+        )
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -116,7 +137,9 @@ def browser():
 @pytest.fixture(scope="session")
 def site(browser, smoke_book) -> Path:
     """Return _build/html of the smoke build (built after the browser check)."""
-    assert smoke_book.returncode == 0, f"the book build failed:\n{smoke_book.log[-6000:]}"
+    assert smoke_book.returncode == 0, (
+        f"the book build failed:\n{smoke_book.log[-6000:]}"
+    )
     return SITE
 
 
@@ -154,7 +177,9 @@ class Visit:
 def open_page(browser, base: str, name: str):
     """Open page ``name`` offline; yield (page, Visit) once it has settled, then close it."""
     visit = Visit()
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, service_workers="block"
+    )
 
     def route(request_route) -> None:
         url = request_route.request.url
@@ -166,16 +191,28 @@ def open_page(browser, base: str, name: str):
 
     context.route("**/*", route)
     page = context.new_page()
-    page.on("console", lambda message: message.type == "error" and visit.errors.append(message.text))
+    page.on(
+        "console",
+        lambda message: message.type == "error" and visit.errors.append(message.text),
+    )
     page.on("pageerror", lambda error: visit.errors.append(f"uncaught: {error}"))
-    page.on("response", lambda response: response.status >= 400
-            and visit.failed.append(f"{response.status} {response.url}"))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and visit.failed.append(f"{response.status} {response.url}")
+        ),
+    )
     page.goto(base + name + ".html", wait_until="load")
     # MathJax typesets after load; plotly and the animations draw on load.
-    page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-                  " ? MathJax.startup.promise.then(() => true) : true")
+    page.evaluate(
+        "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+        " ? MathJax.startup.promise.then(() => true) : true"
+    )
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => Array.from(document.images).every(img => img.complete)")
+    page.wait_for_function(
+        "() => Array.from(document.images).every(img => img.complete)"
+    )
     try:
         yield page, visit
     finally:
@@ -185,8 +222,12 @@ def open_page(browser, base: str, name: str):
 def blocking_violations(results: dict) -> list[dict]:
     """Return axe-core's serious and critical violations of a WCAG 2.1 A/AA rule."""
     return [
-        {"rule": v["id"], "impact": v["impact"], "help": v["help"],
-         "where": [node["target"] for node in v["nodes"]][:5]}
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "where": [node["target"] for node in v["nodes"]][:5],
+        }
         for v in results["violations"]
         if v["impact"] in BLOCKING_IMPACTS and set(v["tags"]) & set(WCAG_TAGS)
     ]
@@ -198,7 +239,9 @@ def axe():
     try:
         from axe_playwright_python.sync_playwright import Axe
     except ImportError:
-        skip_or_fail("the Python package axe-playwright-python is missing: run `make test`")
+        skip_or_fail(
+            "the Python package axe-playwright-python is missing: run `make test`"
+        )
     return Axe()
 
 
@@ -212,9 +255,13 @@ def visits(browser, server: str, axe):
         if name not in done:
             with open_page(browser, server, name) as (page, record):
                 record.record = page.evaluate(RECORD_JS)
-                record.violations = blocking_violations(axe.run(page, options=AXE_OPTIONS).response)
-                page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '__')}.png"),
-                                full_page=True)
+                record.violations = blocking_violations(
+                    axe.run(page, options=AXE_OPTIONS).response
+                )
+                page.screenshot(
+                    path=str(SCREENSHOTS / f"{name.replace('/', '__')}.png"),
+                    full_page=True,
+                )
             done[name] = record
         return done[name]
 
@@ -252,7 +299,11 @@ def test_every_image_on_the_page_loads(visits, name):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_internal_links_of_the_page_resolve(visits, server, name):
-    targets = {urldefrag(url).url for url in visits(name).record["links"] if url.startswith(server)}
+    targets = {
+        urldefrag(url).url
+        for url in visits(name).record["links"]
+        if url.startswith(server)
+    }
     broken = [url for url in sorted(targets) if status_of(url) != 200]
     assert broken == []
 
@@ -265,22 +316,35 @@ def test_page_has_no_serious_wcag_violation(visits, name):
 def is_file_path(alt: str, src: str) -> bool:
     """Return True when ``alt`` is a file name or path (Sphinx's default alt is the image's URI)."""
     alt = alt.strip()
-    return (alt in (src, src.rsplit("/", 1)[-1])
-            or re.fullmatch(r"\S*/\S*|\S+\.(png|jpe?g|gif|svg|webp)", alt, re.IGNORECASE) is not None)
+    return (
+        alt in (src, src.rsplit("/", 1)[-1])
+        or re.fullmatch(r"\S*/\S*|\S+\.(png|jpe?g|gif|svg|webp)", alt, re.IGNORECASE)
+        is not None
+    )
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_content_images_say_what_they_show(visits, name):
-    bad = [image for image in visits(name).record["images"]
-           if not (image["alt"] or "").strip() or is_file_path(image["alt"], image["src"])]
-    assert bad == [], "give each figure cell `mystnb: image: alt:` text saying what it shows"
+    bad = [
+        image
+        for image in visits(name).record["images"]
+        if not (image["alt"] or "").strip() or is_file_path(image["alt"], image["src"])
+    ]
+    assert bad == [], (
+        "give each figure cell `mystnb: image: alt:` text saying what it shows"
+    )
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_charts_have_an_accessible_name(visits, name):
-    unnamed = [chart for chart in visits(name).record["charts"]
-               if chart["role"] != "figure" or not (chart["name"] or "").strip()]
-    assert unnamed == [], "give the chart a title, or its cell `mystnb: image: alt:` text"
+    unnamed = [
+        chart
+        for chart in visits(name).record["charts"]
+        if chart["role"] != "figure" or not (chart["name"] or "").strip()
+    ]
+    assert unnamed == [], (
+        "give the chart a title, or its cell `mystnb: image: alt:` text"
+    )
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -291,7 +355,9 @@ def test_code_cells_do_not_scroll_sideways_at_1280px(visits, name):
 def test_alt_text_checks_catch_file_paths_and_blanks():
     assert is_file_path("../_images/fdee4c0a.png", "../_images/fdee4c0a.png")
     assert is_file_path("fdee4c0a.png", "../_images/fdee4c0a.png")
-    assert not is_file_path("Eight noisy 8s above the denoiser's output", "../_images/a.png")
+    assert not is_file_path(
+        "Eight noisy 8s above the denoiser's output", "../_images/a.png"
+    )
     assert not is_file_path("Loss of D and G / epoch", "../_images/a.png")
 
 
@@ -312,12 +378,23 @@ def test_formulas_are_typeset_by_the_local_mathjax(browser, server):
 def test_notebook_page_links_launch_and_download_to_its_notebook(visits, server, name):
     links = set(visits(name).record["links"])
     path = f"{name}.ipynb"
-    assert f"https://kaggle.com/kernels/welcome?src={REPO_URL}/blob/{BRANCH}/{path}" in links
-    assert f"https://colab.research.google.com/github/{ORG}/{REPO}/blob/{BRANCH}/{path}" in links
-    assert any(url.startswith(f"https://mybinder.org/v2/gh/{ORG}/{REPO}/{BRANCH}?")
-               and url.endswith(path) for url in links)
+    assert (
+        f"https://kaggle.com/kernels/welcome?src={REPO_URL}/blob/{BRANCH}/{path}"
+        in links
+    )
+    assert (
+        f"https://colab.research.google.com/github/{ORG}/{REPO}/blob/{BRANCH}/{path}"
+        in links
+    )
+    assert any(
+        url.startswith(f"https://mybinder.org/v2/gh/{ORG}/{REPO}/{BRANCH}?")
+        and url.endswith(path)
+        for url in links
+    )
     assert REPO_URL in links
-    downloads = [url for url in links if url.startswith(server) and url.endswith(f"/{path}")]
+    downloads = [
+        url for url in links if url.startswith(server) and url.endswith(f"/{path}")
+    ]
     assert downloads, f"no download link to {path}"
     with urllib.request.urlopen(downloads[0]) as response:
         downloaded = json.load(response)
@@ -328,7 +405,9 @@ def test_notebook_page_links_launch_and_download_to_its_notebook(visits, server,
 def test_notebook_page_has_copy_buttons_and_a_folded_setup_cell(visits, name):
     record = visits(name).record
     assert record["copyButtons"] > 0
-    assert record["foldedSetup"][:1] == [False], "the set-up cell's source should start folded"
+    assert record["foldedSetup"][:1] == [False], (
+        "the set-up cell's source should start folded"
+    )
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -355,7 +434,8 @@ def test_autoencoder_page_draws_the_3d_scatter(browser, server):
     with open_page(browser, server, SCATTER_3D_PAGE) as (page, visit):
         plots = page.locator(".course-plotly .js-plotly-plot")
         is_3d = plots.evaluate_all(
-            "divs => divs.map(d => (d._fullData || []).some(t => t.type === 'scatter3d'))")
+            "divs => divs.map(d => (d._fullData || []).some(t => t.type === 'scatter3d'))"
+        )
         assert any(is_3d), "no plotly 3D scatter on the page"
         plot = plots.nth(is_3d.index(True))
         assert plot.locator(".gl-container canvas, svg.main-svg").count() > 0
@@ -374,11 +454,15 @@ def test_animations_step_to_another_frame_on_next(browser, server, name):
         for index in range(animations.count()):
             animation = animations.nth(index)
             image = animation.locator("img").first
-            page.wait_for_function("img => img.src.startsWith('data:image')", arg=image.element_handle())
+            page.wait_for_function(
+                "img => img.src.startsWith('data:image')", arg=image.element_handle()
+            )
             before = image.get_attribute("src")
             animation.scroll_into_view_if_needed()
             animation.locator("button[title='Next frame']").click()
-            page.wait_for_function("([img, old]) => img.src !== old", arg=[image.element_handle(), before])
+            page.wait_for_function(
+                "([img, old]) => img.src !== old", arg=[image.element_handle(), before]
+            )
             assert animation.locator("input.anim-slider").input_value() == "1"
         assert visit.errors == []
 
@@ -395,7 +479,11 @@ def test_animations_have_no_duplicate_static_frame(browser, server, name):
 
 def test_answers_sit_in_dropdowns_that_open(browser, server):
     dropdown_class = re.compile(r'class="(?=[^"]*\bdropdown\b)(?=[^"]*\badmonition\b)')
-    pages = [name for name in PAGES if dropdown_class.search((SITE / f"{name}.html").read_text())]
+    pages = [
+        name
+        for name in PAGES
+        if dropdown_class.search((SITE / f"{name}.html").read_text())
+    ]
     assert pages, "no page has an answer in a dropdown"
     with open_page(browser, server, pages[0]) as (page, _):
         dropdown = page.locator(".admonition.dropdown").first

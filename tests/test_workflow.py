@@ -40,8 +40,13 @@ def steps(job: dict) -> list[dict]:
 
 def commands(job: dict) -> list[str]:
     """Return the shell commands of ``job``'s steps, comments removed."""
-    return [line.split("#")[0].strip() for step in steps(job) if "run" in step
-            for line in step["run"].splitlines() if line.split("#")[0].strip()]
+    return [
+        line.split("#")[0].strip()
+        for step in steps(job)
+        if "run" in step
+        for line in step["run"].splitlines()
+        if line.split("#")[0].strip()
+    ]
 
 
 def test_workflow_is_valid_yaml_with_a_build_and_a_deploy_job():
@@ -61,18 +66,26 @@ def test_build_job_runs_the_readmes_commands_in_order():
 
 def test_build_job_installs_debian_chromium_before_testing():
     run = commands(load_workflow()["jobs"]["build"])
-    install = next(i for i, c in enumerate(run) if "apt-get install" in c and "chromium" in c)
+    install = next(
+        i for i, c in enumerate(run) if "apt-get install" in c and "chromium" in c
+    )
     assert install < run.index("make test")
     assert load_workflow()["jobs"]["build"]["container"].endswith("bookworm")
 
 
 def test_site_is_uploaded_and_deployed_to_github_pages():
     jobs = load_workflow()["jobs"]
-    upload = [s for s in steps(jobs["build"]) if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    upload = [
+        s
+        for s in steps(jobs["build"])
+        if s.get("uses", "").startswith("actions/upload-pages-artifact@")
+    ]
     assert upload and upload[0]["with"]["path"] == "_build/html"
     deploy = jobs["deploy"]
     assert deploy["needs"] == "build"
-    assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in steps(deploy))
+    assert any(
+        s.get("uses", "").startswith("actions/deploy-pages@") for s in steps(deploy)
+    )
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert "refs/heads/main" in deploy["if"]
 
@@ -83,13 +96,18 @@ def test_site_is_uploaded_and_deployed_to_github_pages():
 def check_jsonschema(schema: str, path: Path) -> subprocess.CompletedProcess:
     """Run check-jsonschema with one of its built-in (vendored, offline) schemas."""
     command = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
-    assert command, "check-jsonschema is missing: it is a dev dependency (pyproject.toml)"
-    return subprocess.run([command, "--builtin-schema", schema, str(path)],
-                          capture_output=True, text=True)
+    assert command, (
+        "check-jsonschema is missing: it is a dev dependency (pyproject.toml)"
+    )
+    return subprocess.run(
+        [command, "--builtin-schema", schema, str(path)], capture_output=True, text=True
+    )
 
 
-@pytest.mark.parametrize("schema, path", [("vendor.github-workflows", WORKFLOW),
-                                          ("vendor.dependabot", DEPENDABOT)])
+@pytest.mark.parametrize(
+    "schema, path",
+    [("vendor.github-workflows", WORKFLOW), ("vendor.dependabot", DEPENDABOT)],
+)
 def test_file_passes_githubs_schema(schema, path):
     result = check_jsonschema(schema, path)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -103,7 +121,12 @@ def test_schema_check_fails_on_a_broken_workflow(tmp_path):
 
 def uses(workflow: dict) -> list[str]:
     """Return every ``uses:`` of the workflow's jobs."""
-    return [step["uses"] for job in workflow["jobs"].values() for step in steps(job) if "uses" in step]
+    return [
+        step["uses"]
+        for job in workflow["jobs"].values()
+        for step in steps(job)
+        if "uses" in step
+    ]
 
 
 def test_every_action_is_at_its_current_major_version():
@@ -111,15 +134,21 @@ def test_every_action_is_at_its_current_major_version():
     assert used
     for action in used:
         name, _, version = action.partition("@")
-        assert name in CURRENT_MAJOR, f"{name}: check its releases and add its current major"
+        assert name in CURRENT_MAJOR, (
+            f"{name}: check its releases and add its current major"
+        )
         major = re.fullmatch(r"v(\d+)(\.\d+)*", version)
         assert major, f"{action}: pin a release tag vN"
-        assert int(major.group(1)) >= CURRENT_MAJOR[name], f"{action} is behind v{CURRENT_MAJOR[name]}"
+        assert int(major.group(1)) >= CURRENT_MAJOR[name], (
+            f"{action} is behind v{CURRENT_MAJOR[name]}"
+        )
 
 
 def test_dependabot_keeps_the_actions_current():
     config = yaml.safe_load(DEPENDABOT.read_text())
-    [update] = [u for u in config["updates"] if u["package-ecosystem"] == "github-actions"]
+    [update] = [
+        u for u in config["updates"] if u["package-ecosystem"] == "github-actions"
+    ]
     assert update["directory"] == "/" and update["schedule"]["interval"]
 
 
@@ -128,7 +157,11 @@ def test_dependabot_keeps_the_actions_current():
 
 def cache_steps(job: dict) -> list[dict]:
     """Return the ``with:`` of each actions/cache step of ``job``."""
-    return [step["with"] for step in steps(job) if step.get("uses", "").startswith("actions/cache@")]
+    return [
+        step["with"]
+        for step in steps(job)
+        if step.get("uses", "").startswith("actions/cache@")
+    ]
 
 
 def cache_of(job: dict, path: str) -> dict:
@@ -139,7 +172,9 @@ def cache_of(job: dict, path: str) -> dict:
 
 def test_torch_comes_from_pytorchs_cpu_wheel_index():
     build = load_workflow()["jobs"]["build"]
-    indexes = {key: value for key, value in build.get("env", {}).items() if "INDEX" in key}
+    indexes = {
+        key: value for key, value in build.get("env", {}).items() if "INDEX" in key
+    }
     assert indexes == {"PIP_EXTRA_INDEX_URL": CPU_INDEX}
     text = WORKFLOW.read_text()
     assert not re.search(r"whl/cu\d+|nvidia", text, re.IGNORECASE)
@@ -155,13 +190,21 @@ def test_execution_cache_follows_dependencies_code_and_data_in_key_and_restore_k
     hashed = " ".join(re.findall(r"hashFiles\(([^)]*)\)", cache["key"]))
     for pattern in ("'pyproject.toml'", "'lectures/**'", "'utils/**'", "'data/**'"):
         assert pattern in hashed
-    assert "'pyproject.toml'" in cache["restore-keys"] and "'data/**'" in cache["restore-keys"]
+    assert (
+        "'pyproject.toml'" in cache["restore-keys"]
+        and "'data/**'" in cache["restore-keys"]
+    )
     assert cache["key"].startswith(cache["restore-keys"])
 
 
 def test_downloaded_data_sets_are_cached():
-    gitignored = {line.strip().rstrip("/") for line in (ROOT / ".gitignore").read_text().splitlines()}
-    cached = set(cache_of(load_workflow()["jobs"]["build"], "data/MNIST")["path"].split())
+    gitignored = {
+        line.strip().rstrip("/")
+        for line in (ROOT / ".gitignore").read_text().splitlines()
+    }
+    cached = set(
+        cache_of(load_workflow()["jobs"]["build"], "data/MNIST")["path"].split()
+    )
     assert cached == {"data/MNIST", "data/lfw_home"}
     assert cached <= gitignored, "the cached folders are the downloads that git ignores"
 
@@ -177,7 +220,10 @@ def test_smoke_pages_are_removed_before_the_cpu_build():
 
 def test_only_runs_off_main_are_cancelled():
     concurrency = load_workflow()["concurrency"]
-    assert concurrency["cancel-in-progress"].replace(" ", "") == "${{github.ref!='refs/heads/main'}}"
+    assert (
+        concurrency["cancel-in-progress"].replace(" ", "")
+        == "${{github.ref!='refs/heads/main'}}"
+    )
 
 
 def test_pushes_and_manual_runs_on_main_deploy():
