@@ -1,4 +1,4 @@
-"""Checkpoints: a killed run resumes bit-exactly; damage is never loaded; other settings start fresh."""
+"""Checkpoints: a killed run resumes bit-exactly; damage is never loaded; new settings start fresh."""
 
 from __future__ import annotations
 
@@ -51,13 +51,13 @@ def make_run(seed: int, sizes: Sizes = SIZES) -> dict:
     seed_everything(seed, verbose=False)
     model = nn.Sequential(nn.Linear(4, sizes.hidden), nn.BatchNorm1d(sizes.hidden), nn.ReLU(),
                           nn.Dropout(0.3), nn.Linear(sizes.hidden, 1))
-    return {"model": model, "optimizer": torch.optim.Adam(model.parameters(), lr=sizes.learning_rate),
-            "shuffler": torch.Generator().manual_seed(seed)}
+    optimizer = torch.optim.Adam(model.parameters(), lr=sizes.learning_rate)
+    return {"model": model, "optimizer": optimizer, "shuffler": torch.Generator().manual_seed(seed)}
 
 
 def train(name: str, seed: int, kill_in_epoch: int | None = None,
           sizes: Sizes = SIZES) -> tuple[dict, dict]:
-    """Train to ``sizes.epochs``, resuming run ``name``; raise Killed midway through ``kill_in_epoch``.
+    """Train to ``sizes.epochs``, resuming run ``name``; raise Killed midway in ``kill_in_epoch``.
 
     Every source of randomness is used: the shuffling generator, torch's global RNG
     (dropout, noise), NumPy's and Python's (a jitter on the loss).
@@ -150,7 +150,8 @@ def test_objects_are_named_once_and_every_one_is_saved_and_restored():
     assert Checkpoint("run", config=SIZES, **other).restore() == (1, {"loss": [1.0]})
     assert unchanged(other, weights(run))
     assert torch.equal(other["shuffler"].get_state(), run["shuffler"].get_state())
-    assert other["optimizer"].state_dict()["param_groups"] == run["optimizer"].state_dict()["param_groups"]
+    groups = [r["optimizer"].state_dict()["param_groups"] for r in (other, run)]
+    assert groups[0] == groups[1]
 
 
 def test_restore_without_checkpoint_returns_the_given_history_and_leaves_objects_alone(capsys):
@@ -169,7 +170,7 @@ def test_runs_of_other_profiles_are_kept_apart(monkeypatch):
     assert folder().name == "run-cpu"
 
 
-# --------------------------------------------------------------------------- other settings start fresh
+# --------------------------------------------------------------------------- new settings start fresh
 
 @pytest.mark.parametrize("change, reason", [
     (dict(epochs=7), "the configuration changed (epochs 5 -> 7)"),
