@@ -26,6 +26,8 @@ ARRAY_OF = "a NumPy array or torch tensor of real numbers of shape"
 FINITE = "be finite (no NaN or infinity), got"
 LIST_OF = "be a non-empty list of arrays or tensors of shape"
 
+# one row per case, so that the table reads as a table
+# fmt: off
 CASES = [
     # (function, argument, what is wrong, call, exception,
     #  the message after "{function}: {argument} must ")
@@ -284,6 +286,7 @@ CASES = [
     # ---- utils.profiles and the notebooks' models (helper C)
 
 ]
+# fmt: on
 
 
 @pytest.fixture(autouse=True)
@@ -292,10 +295,14 @@ def runs_elsewhere(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_RUNS", str(tmp_path))
 
 
-@pytest.mark.parametrize("function, argument, wrong, call, error, text", CASES,
-                         ids=[f"{case[0]}-{case[1]}-{case[2]}" for case in CASES])
+@pytest.mark.parametrize(
+    "function, argument, wrong, call, error, text",
+    CASES,
+    ids=[f"{case[0]}-{case[1]}-{case[2]}" for case in CASES],
+)
 def test_bad_input_raises_one_exception_naming_function_argument_expected_and_got(
-        function, argument, wrong, call, error, text):
+    function, argument, wrong, call, error, text
+):
     with pytest.raises(Exception) as info:
         call()
     assert type(info.value) is error, f"{type(info.value).__name__}: {info.value}"
@@ -304,11 +311,26 @@ def test_bad_input_raises_one_exception_naming_function_argument_expected_and_go
     assert ", got " in message
 
 
-@pytest.mark.parametrize("variable, value, caller, expected", [
-    ("COURSE_PROFILE", "fast", runtime.get_profile_name, "one of 'smoke', 'cpu', 'gpu', got 'fast'"),
-    ("COURSE_DEVICE", "gpu0", runtime.get_device, "one of cuda, mps, cpu (optionally cuda:N), got 'gpu0'"),
-])
-def test_bad_environment_variables_are_named(monkeypatch, variable, value, caller, expected):
+@pytest.mark.parametrize(
+    "variable, value, caller, expected",
+    [
+        (
+            "COURSE_PROFILE",
+            "fast",
+            runtime.get_profile_name,
+            "one of 'smoke', 'cpu', 'gpu', got 'fast'",
+        ),
+        (
+            "COURSE_DEVICE",
+            "gpu0",
+            runtime.get_device,
+            "one of cuda, mps, cpu (optionally cuda:N), got 'gpu0'",
+        ),
+    ],
+)
+def test_bad_environment_variables_are_named(
+    monkeypatch, variable, value, caller, expected
+):
     monkeypatch.setenv(variable, value)
     with pytest.raises(ValueError) as info:
         caller()

@@ -85,11 +85,14 @@ def formula_size(function, *args, **kwargs) -> int | None:
         return None
 
 
-CONV_GRID = list(itertools.product((1, 2, 4, 5, 7, 8), (1, 2, 3, 5), (1, 2, 3), (0, 1, 2)))
+CONV_GRID = list(
+    itertools.product((1, 2, 4, 5, 7, 8), (1, 2, 3, 5), (1, 2, 3), (0, 1, 2))
+)
 TRANSPOSED_GRID = [
     (size, kernel, stride, padding, output_padding)
-    for size, kernel, stride, padding in itertools.product((1, 2, 3, 5), (1, 2, 3, 4), (1, 2, 3),
-                                                           (0, 1, 2))
+    for size, kernel, stride, padding in itertools.product(
+        (1, 2, 3, 5), (1, 2, 3, 4), (1, 2, 3), (0, 1, 2)
+    )
     for output_padding in range(stride)
 ]
 
@@ -102,25 +105,34 @@ def test_conv2d_output_size_matches_nn_conv2d(size, kernel, stride, padding):
 
 
 @pytest.mark.parametrize("size,kernel,stride,padding,output_padding", TRANSPOSED_GRID)
-def test_conv_transpose2d_output_size_matches_nn_conv_transpose2d(size, kernel, stride, padding,
-                                                                  output_padding):
-    layer = nn.ConvTranspose2d(1, 1, kernel, stride=stride, padding=padding,
-                               output_padding=output_padding)
+def test_conv_transpose2d_output_size_matches_nn_conv_transpose2d(
+    size, kernel, stride, padding, output_padding
+):
+    layer = nn.ConvTranspose2d(
+        1, 1, kernel, stride=stride, padding=padding, output_padding=output_padding
+    )
     expected = torch_size(layer, size)
-    got = formula_size(conv_transpose2d_output_size, size, kernel, stride, padding, output_padding)
+    got = formula_size(
+        conv_transpose2d_output_size, size, kernel, stride, padding, output_padding
+    )
     assert got == expected
 
 
-@pytest.mark.parametrize("size,kernel,stride,padding,dilation",
-                         [(7, 3, 1, 0, 2), (9, 3, 2, 2, 3), (5, 2, 1, 1, 2), (4, 3, 1, 0, 2)])
+@pytest.mark.parametrize(
+    "size,kernel,stride,padding,dilation",
+    [(7, 3, 1, 0, 2), (9, 3, 2, 2, 3), (5, 2, 1, 1, 2), (4, 3, 1, 0, 2)],
+)
 def test_size_formulas_account_for_dilation(size, kernel, stride, padding, dilation):
     conv = nn.Conv2d(1, 1, kernel, stride=stride, padding=padding, dilation=dilation)
-    assert formula_size(conv2d_output_size, size, kernel, stride, padding,
-                        dilation) == torch_size(conv, size)
-    transposed = nn.ConvTranspose2d(1, 1, kernel, stride=stride, padding=padding,
-                                    dilation=dilation)
-    assert formula_size(conv_transpose2d_output_size, size, kernel, stride, padding,
-                        dilation=dilation) == torch_size(transposed, size)
+    assert formula_size(
+        conv2d_output_size, size, kernel, stride, padding, dilation
+    ) == torch_size(conv, size)
+    transposed = nn.ConvTranspose2d(
+        1, 1, kernel, stride=stride, padding=padding, dilation=dilation
+    )
+    assert formula_size(
+        conv_transpose2d_output_size, size, kernel, stride, padding, dilation=dilation
+    ) == torch_size(transposed, size)
 
 
 def test_size_formulas_accept_numpy_integers():
@@ -134,7 +146,8 @@ CONV_ANIMATIONS = [(5, 3, 1, 0), (5, 3, 1, 1), (5, 3, 2, 1), (4, 2, 2, 0), (6, 3
 
 @pytest.mark.parametrize("size,kernel,stride,padding", CONV_ANIMATIONS)
 def test_animate_convolution_fills_one_output_cell_per_frame_with_torch_values(
-        size, kernel, stride, padding):
+    size, kernel, stride, padding
+):
     anim = animate_convolution(size, kernel, stride, padding)
     out = conv2d_output_size(size, kernel, stride, padding)
     assert isinstance(anim, FuncAnimation)
@@ -143,26 +156,38 @@ def test_animate_convolution_fills_one_output_cell_per_frame_with_torch_values(
     frames = play(anim, "input", "kernel", "output").frames
     assert len(frames) == out * out
     for n, frame in enumerate(frames):
-        assert np.count_nonzero(~np.isnan(frame["output"])) == n + 1  # one new cell per frame
+        # one new cell per frame
+        assert np.count_nonzero(~np.isnan(frame["output"])) == n + 1
     last = frames[-1]
     padded = last["input"]
     assert padded.shape == (size + 2 * padding,) * 2
-    inside = padded[padding:padding + size, padding:padding + size]
+    inside = padded[padding : padding + size, padding : padding + size]
     border = np.ones_like(padded, dtype=bool)
-    border[padding:padding + size, padding:padding + size] = False
+    border[padding : padding + size, padding : padding + size] = False
     assert np.all(padded[border] == 0)  # the padding cells hold zeros
-    expected = F.conv2d(torch.tensor(inside)[None, None], torch.tensor(last["kernel"])[None, None],
-                        stride=stride, padding=padding)[0, 0]
+    expected = F.conv2d(
+        torch.tensor(inside)[None, None],
+        torch.tensor(last["kernel"])[None, None],
+        stride=stride,
+        padding=padding,
+    )[0, 0]
     np.testing.assert_array_equal(last["output"], expected.numpy())
 
 
-TRANSPOSED_ANIMATIONS = [(2, 3, 1, 0), (2, 3, 2, 0), (3, 3, 2, 1), (2, 2, 2, 0), (3, 2, 3, 0),
-                         (3, 4, 2, 1)]
+TRANSPOSED_ANIMATIONS = [
+    (2, 3, 1, 0),
+    (2, 3, 2, 0),
+    (3, 3, 2, 1),
+    (2, 2, 2, 0),
+    (3, 2, 3, 0),
+    (3, 4, 2, 1),
+]
 
 
 @pytest.mark.parametrize("size,kernel,stride,padding", TRANSPOSED_ANIMATIONS)
 def test_animate_transposed_convolution_adds_one_input_cell_per_frame_and_matches_torch(
-        size, kernel, stride, padding):
+    size, kernel, stride, padding
+):
     anim = animate_transposed_convolution(size, kernel, stride, padding)
     out = conv_transpose2d_output_size(size, kernel, stride, padding)
     full = (size - 1) * stride + kernel
@@ -173,15 +198,25 @@ def test_animate_transposed_convolution_adds_one_input_cell_per_frame_and_matche
     assert len(frames) == size * size
     x = torch.tensor(frames[-1]["input"])
     w = torch.tensor(frames[-1]["kernel"])
-    for n, frame in enumerate(frames):  # after frame n the first n + 1 input cells were added
+    # after frame n the first n + 1 input cells were added
+    for n, frame in enumerate(frames):
         used = torch.zeros_like(x).flatten()
-        used[:n + 1] = 1
-        partial = F.conv_transpose2d((x * used.view_as(x))[None, None], w[None, None],
-                                     stride=stride, padding=padding)[0, 0]
+        used[: n + 1] = 1
+        partial = F.conv_transpose2d(
+            (x * used.view_as(x))[None, None],
+            w[None, None],
+            stride=stride,
+            padding=padding,
+        )[0, 0]
         np.testing.assert_array_equal(frame["output"], partial.numpy())
     assert frames[-1]["output"].shape == (out, out)
-    cropped = [t for t in grabber.fig.findobj(Text) if (t.get_gid() or "").startswith("cropped ")]
-    assert len(cropped) == full * full - out * out  # the border that padding removes is drawn
+    cropped = [
+        t
+        for t in grabber.fig.findobj(Text)
+        if (t.get_gid() or "").startswith("cropped ")
+    ]
+    # the border that padding removes is drawn
+    assert len(cropped) == full * full - out * out
 
 
 # --------------------------------------------------------------------------- static figure
@@ -199,11 +234,12 @@ def test_plot_transposed_convolution_writes_torch_numbers(x, kernel, stride, pad
     assert isinstance(fig, Figure)
     x_t = torch.as_tensor(np.asarray(x, dtype=np.float64))
     w_t = torch.as_tensor(np.asarray(kernel, dtype=np.float64))
-    expected = F.conv_transpose2d(x_t[None, None], w_t[None, None], stride=stride,
-                                  padding=padding)[0, 0].numpy()
+    expected = F.conv_transpose2d(
+        x_t[None, None], w_t[None, None], stride=stride, padding=padding
+    )[0, 0].numpy()
     np.testing.assert_allclose(drawn_grid(fig, "result"), expected, rtol=5e-3)
     total = drawn_grid(fig, "sum")
-    crop = total[padding:total.shape[0] - padding, padding:total.shape[1] - padding]
+    crop = total[padding : total.shape[0] - padding, padding : total.shape[1] - padding]
     np.testing.assert_allclose(crop, expected, rtol=5e-3)
 
 
@@ -217,16 +253,19 @@ def test_plot_transposed_convolution_draws_one_partial_product_per_input_cell():
             if parts[:3] == ["partial", str(i), str(j)] and text.get_text():
                 cells[int(parts[3]), int(parts[4])] = float(text.get_text())
         # x[i, j] * kernel, placed at stride * (i, j) in the 5x5 uncropped output
-        expected = {(2 * i + r, 2 * j + c): x[i, j] * kernel[r, c]
-                    for r, c in itertools.product(range(3), range(3))}
+        expected = {
+            (2 * i + r, 2 * j + c): x[i, j] * kernel[r, c]
+            for r, c in itertools.product(range(3), range(3))
+        }
         assert cells == expected
 
 
 def test_plot_transposed_convolution_accepts_tensors_that_require_grad():
     x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     fig = plot_transposed_convolution(x, torch.ones(2, 2, requires_grad=True))
-    np.testing.assert_array_equal(drawn_grid(fig, "result"),
-                                  [[1, 3, 2], [4, 10, 6], [3, 7, 4]])
+    np.testing.assert_array_equal(
+        drawn_grid(fig, "result"), [[1, 3, 2], [4, 10, 6], [3, 7, 4]]
+    )
 
 
 def test_animations_are_page_sized_and_stay_light():
@@ -237,18 +276,35 @@ def test_animations_are_page_sized_and_stay_light():
     width = anim._fig.get_size_inches()[0] * anim._fig.dpi
     assert 600 < width <= 688, width
     assert html.count("data:image/png;base64") == 25
-    assert len(html) < 450_000, f"{len(html) / 1e3:.0f} kB"  # full-colour PNG frames: 1.1 MB
+    # full-colour PNG frames: 1.1 MB
+    assert len(html) < 450_000, f"{len(html) / 1e3:.0f} kB"
 
 
-@pytest.mark.parametrize("make, says", [
-    (lambda: animate_convolution(5, 3, stride=2, padding=1),
-     "Convolution of a 5x5 input, padding 1, with a 3x3 kernel, stride 2: a 3x3 output"),
-    (lambda: animate_transposed_convolution(2, 3, stride=2),
-     "Transposed convolution of a 2x2 input with a 3x3 kernel, stride 2, padding 0: a 5x5 output"),
-    (lambda: plot_transposed_convolution(np.ones((2, 2)), np.ones((3, 3)), stride=2, padding=1),
-     "Transposed convolution of a 2x2 input with a 3x3 kernel, stride 2, padding 1: 4 partial "
-     "products summed into a 3x3 output"),
-], ids=["animate_convolution", "animate_transposed_convolution", "plot_transposed_convolution"])
+@pytest.mark.parametrize(
+    "make, says",
+    [
+        (
+            lambda: animate_convolution(5, 3, stride=2, padding=1),
+            "Convolution of a 5x5 input, padding 1, with a 3x3 kernel, stride 2: a 3x3 output",
+        ),
+        (
+            lambda: animate_transposed_convolution(2, 3, stride=2),
+            "Transposed convolution of a 2x2 input with a 3x3 kernel, stride 2, padding 0: a 5x5 output",
+        ),
+        (
+            lambda: plot_transposed_convolution(
+                np.ones((2, 2)), np.ones((3, 3)), stride=2, padding=1
+            ),
+            "Transposed convolution of a 2x2 input with a 3x3 kernel, stride 2, padding 1: 4 partial "
+            "products summed into a 3x3 output",
+        ),
+    ],
+    ids=[
+        "animate_convolution",
+        "animate_transposed_convolution",
+        "plot_transposed_convolution",
+    ],
+)
 def test_drawings_are_named_after_their_sizes(make, says):
     figure = make()
     if isinstance(figure, FuncAnimation):

@@ -50,10 +50,13 @@ def is_closed(fig: Figure) -> bool:
 
 # --------------------------------------------------------------------------- right types, both kinds
 
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_scatter3D_returns_plotly_figure_with_one_trace_per_class(kind):
     X, y = RNG.random((30, 3)), np.arange(30) % 3
-    fig = plot_scatter3D(as_kind(X, kind), as_kind(y.astype(float), kind), title="blobs")
+    fig = plot_scatter3D(
+        as_kind(X, kind), as_kind(y.astype(float), kind), title="blobs"
+    )
     assert isinstance(fig, go.Figure)
     assert [t.type for t in fig.data] == ["scatter3d"] * 3
     assert sum(len(t.x) for t in fig.data) == 30
@@ -64,7 +67,7 @@ def test_scatter3D_returns_plotly_figure_with_one_trace_per_class(kind):
 def test_scatter3D_camera_stands_back_so_the_whole_cube_shows():
     # plotly's default eye (1.25, 1.25, 1.25) cut off the cube's bottom corner and its x1 labels
     eye = plot_scatter3D(RNG.random((4, 3)), np.arange(4) % 2).layout.scene.camera.eye
-    assert np.hypot(np.hypot(eye.x, eye.y), eye.z) > np.sqrt(3 * 1.25 ** 2)
+    assert np.hypot(np.hypot(eye.x, eye.y), eye.z) > np.sqrt(3 * 1.25**2)
     assert eye.z < 1.25
 
 
@@ -102,12 +105,15 @@ def test_plot_eights_noise_is_reproducible_and_leaves_global_rng_alone():
 
 def test_plot_eights_without_noise_shows_the_same_image_twice():
     fig = plot_eights(EIGHTS, noise=0.0, n=2)
-    assert np.allclose(fig.axes[0].images[0].get_array(), fig.axes[2].images[0].get_array())
+    assert np.allclose(
+        fig.axes[0].images[0].get_array(), fig.axes[2].images[0].get_array()
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_plot_eight_pair_shows_input_beside_output(kind):
-    fig = plot_eight_pair(as_kind(EIGHTS[:1], kind), as_kind(EIGHTS[1], kind))  # (1,1,28,28), (1,28,28)
+    # (1,1,28,28), (1,28,28)
+    fig = plot_eight_pair(as_kind(EIGHTS[:1], kind), as_kind(EIGHTS[1], kind))
     assert isinstance(fig, Figure) and is_closed(fig)
     left, right = (ax.images[0].get_array() for ax in fig.axes)
     assert np.allclose(left, EIGHTS[0, 0]) and np.allclose(right, EIGHTS[1, 0])
@@ -135,9 +141,14 @@ def test_plot_image_grid_draws_into_given_axes_and_returns_its_figure():
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_plot_history_draws_one_curve_per_key_against_epochs(kind):
-    history = {"Loss_G": as_kind(np.array([3.0, 2.0, 1.5]), kind),
-               "Loss_D": [torch.tensor(0.7), 0.6, 0.5], "D_real": [0.9, 0.8, 0.7]}
-    fig = plot_history(history, keys=["Loss_G", "Loss_D"], title="losses", ylabel="loss")
+    history = {
+        "Loss_G": as_kind(np.array([3.0, 2.0, 1.5]), kind),
+        "Loss_D": [torch.tensor(0.7), 0.6, 0.5],
+        "D_real": [0.9, 0.8, 0.7],
+    }
+    fig = plot_history(
+        history, keys=["Loss_G", "Loss_D"], title="losses", ylabel="loss"
+    )
     assert isinstance(fig, Figure) and is_closed(fig)
     lines = fig.axes[0].get_lines()
     assert [line.get_label() for line in lines] == ["Loss_G", "Loss_D"]
@@ -153,7 +164,10 @@ def test_plot_history_draws_every_key_by_default():
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_animate_image_grids_has_one_frame_per_batch_and_closed_figure(kind):
-    frames = [as_kind(np.full((4, 3, 8, 8), v, dtype=np.float32), kind) for v in (-1.0, 0.0, 1.0)]
+    frames = [
+        as_kind(np.full((4, 3, 8, 8), v, dtype=np.float32), kind)
+        for v in (-1.0, 0.0, 1.0)
+    ]
     anim = animate_image_grids(frames, titles=["a", "b", "c"], nrow=2)
     assert isinstance(anim, FuncAnimation)
     fig = anim._fig
@@ -169,13 +183,16 @@ def test_animate_image_grids_has_one_frame_per_batch_and_closed_figure(kind):
 def test_animate_denoising_rows_show_noisy_output_per_epoch_clean(kind):
     noisy = np.full((3, 1, 28, 28), 0.2, dtype=np.float32)
     clean = np.full((3, 28, 28), 0.9, dtype=np.float32).reshape(3, 1, 28, 28)
-    outputs = [as_kind(np.full((3, 1, 28, 28), v, dtype=np.float32), kind) for v in (0.4, 0.6)]
+    outputs = [
+        as_kind(np.full((3, 1, 28, 28), v, dtype=np.float32), kind) for v in (0.4, 0.6)
+    ]
     anim = animate_denoising(as_kind(noisy, kind), outputs, as_kind(clean, kind))
     assert isinstance(anim, FuncAnimation) and is_closed(anim._fig)
     assert list(anim.new_frame_seq()) == [0, 1]
     anim.to_jshtml()
     rows = [np.asarray(ax.images[0].get_array())[16, 16, 0] for ax in anim._fig.axes]
-    assert np.allclose(rows, [0.2, 0.6, 0.9])  # noisy, output after the last epoch, clean
+    # noisy, output after the last epoch, clean
+    assert np.allclose(rows, [0.2, 0.6, 0.9])
     assert anim._fig.get_suptitle() == "after epoch 2"
 
 
@@ -183,9 +200,13 @@ def test_animate_image_grids_page_weight_stays_under_1_mb_for_16_frames_of_16_im
     # the GAN notebook's animation: 16 frames of 16 32x32 colour images (2 rows of 8, page wide),
     # smooth with a little noise, as photos are (PNG frames of these would weigh about 3x more)
     gen = torch.Generator().manual_seed(0)
-    frames = [torch.nn.functional.interpolate(torch.rand(16, 3, 8, 8, generator=gen) * 2 - 1,
-                                              size=32, mode="bilinear")
-              + 0.05 * torch.randn(16, 3, 32, 32, generator=gen) for _ in range(16)]
+    frames = [
+        torch.nn.functional.interpolate(
+            torch.rand(16, 3, 8, 8, generator=gen) * 2 - 1, size=32, mode="bilinear"
+        )
+        + 0.05 * torch.randn(16, 3, 32, 32, generator=gen)
+        for _ in range(16)
+    ]
     html = animate_image_grids(frames).to_jshtml()
     assert len(re.findall(r"data:image/jpeg;base64", html)) == 16
     assert len(html) < 1_000_000, f"{len(html) / 1e6:.2f} MB"
@@ -197,15 +218,23 @@ def rendered_figure(anim: FuncAnimation) -> Figure:
     return anim._fig
 
 
-@pytest.mark.parametrize("make", [
-    lambda **kw: plot_image_grid(np.zeros((4, 3, 8, 8)), **kw),
-    lambda **kw: rendered_figure(animate_image_grids([np.zeros((4, 3, 8, 8))], **kw)),
-    lambda **kw: rendered_figure(animate_denoising(EIGHTS, [EIGHTS], EIGHTS, **kw)),
-], ids=["plot_image_grid", "animate_image_grids", "animate_denoising"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **kw: plot_image_grid(np.zeros((4, 3, 8, 8)), **kw),
+        lambda **kw: rendered_figure(
+            animate_image_grids([np.zeros((4, 3, 8, 8))], **kw)
+        ),
+        lambda **kw: rendered_figure(animate_denoising(EIGHTS, [EIGHTS], EIGHTS, **kw)),
+    ],
+    ids=["plot_image_grid", "animate_image_grids", "animate_denoising"],
+)
 def test_dpi_sets_figure_resolution_with_sharp_pixels(make):
     fig = make(dpi=100)
     assert fig.dpi == 100
-    assert all(image.get_interpolation() == "nearest" for ax in fig.axes for image in ax.images)
+    assert all(
+        image.get_interpolation() == "nearest" for ax in fig.axes for image in ax.images
+    )
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
@@ -213,26 +242,40 @@ def test_plots_accept_cuda_tensors():
     X = torch.rand(5, 1, 28, 28, device="cuda", requires_grad=True)
     assert isinstance(plot_eights(X), Figure)
     assert isinstance(plot_image_grid(X), Figure)
-    assert isinstance(plot_scatter2D(X[:, 0, 0, :2], torch.arange(5, device="cuda")), go.Figure)
+    assert isinstance(
+        plot_scatter2D(X[:, 0, 0, :2], torch.arange(5, device="cuda")), go.Figure
+    )
 
 
 # --------------------------------------------------------------------------- figures and names
 
 FIGURES = {  # name: (make the figure, what its name must say about the input)
-    "plot_scatter3D": (lambda: plot_scatter3D(RNG.random((30, 3)), np.arange(30) % 3),
-                       "30 points in 3-D"),
-    "plot_scatter2D": (lambda: plot_scatter2D(RNG.random((20, 2)), np.arange(20) % 2),
-                       "20 points in 2-D"),
+    "plot_scatter3D": (
+        lambda: plot_scatter3D(RNG.random((30, 3)), np.arange(30) % 3),
+        "30 points in 3-D",
+    ),
+    "plot_scatter2D": (
+        lambda: plot_scatter2D(RNG.random((20, 2)), np.arange(20) % 2),
+        "20 points in 2-D",
+    ),
     "plot_eights": (lambda: plot_eights(EIGHTS, noise=0.3, n=4), "4 MNIST 8s"),
     "plot_eight_pair": (lambda: plot_eight_pair(EIGHTS[0], EIGHTS[1]), "output"),
-    "plot_image_grid": (lambda: plot_image_grid(np.zeros((10, 3, 8, 8)), nrow=5),
-                        "10 images, 5 per row"),
-    "plot_history": (lambda: plot_history({"Loss_G": [2.0, 1.0], "Loss_D": [0.5, 0.7]}),
-                     "Loss_G, Loss_D per epoch"),
-    "animate_image_grids": (lambda: animate_image_grids([np.zeros((4, 3, 8, 8))] * 2),
-                            "2 grids of 4 images"),
-    "animate_denoising": (lambda: animate_denoising(EIGHTS, [EIGHTS, EIGHTS], EIGHTS),
-                          "6 noisy inputs"),
+    "plot_image_grid": (
+        lambda: plot_image_grid(np.zeros((10, 3, 8, 8)), nrow=5),
+        "10 images, 5 per row",
+    ),
+    "plot_history": (
+        lambda: plot_history({"Loss_G": [2.0, 1.0], "Loss_D": [0.5, 0.7]}),
+        "Loss_G, Loss_D per epoch",
+    ),
+    "animate_image_grids": (
+        lambda: animate_image_grids([np.zeros((4, 3, 8, 8))] * 2),
+        "2 grids of 4 images",
+    ),
+    "animate_denoising": (
+        lambda: animate_denoising(EIGHTS, [EIGHTS, EIGHTS], EIGHTS),
+        "6 noisy inputs",
+    ),
 }
 
 
@@ -252,8 +295,13 @@ def test_every_figure_is_named_after_what_it_shows(make, says):
 
 
 def test_a_given_title_names_the_figure():
-    assert figure_name(plot_scatter2D(RNG.random((4, 2)), np.arange(4) % 2, title="codes")) == "codes"
-    assert figure_name(plot_image_grid(np.zeros((4, 3, 8, 8)), title="faces")) == "faces"
+    assert (
+        figure_name(plot_scatter2D(RNG.random((4, 2)), np.arange(4) % 2, title="codes"))
+        == "codes"
+    )
+    assert (
+        figure_name(plot_image_grid(np.zeros((4, 3, 8, 8)), title="faces")) == "faces"
+    )
     assert figure_name(plot_history({"a": [1.0]}, title="loss")) == "loss"
 
 
@@ -273,6 +321,7 @@ def test_no_figure_left_open_after_bad_or_good_calls():
 
 
 # --------------------------------------------------------------------------- no global state
+
 
 @pytest.mark.parametrize("module", ["plotting", "conv_arithmetic"])
 def test_importing_changes_no_matplotlib_rcparams_or_plotly_defaults(module):
@@ -295,9 +344,13 @@ def test_star_import_gives_the_notebooks_every_plotter_they_call_and_nothing_els
 
     called = set()
     for notebook in sorted((ROOT / "lectures").glob("*.ipynb")):
-        source = "\n".join("".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"])
+        source = "\n".join(
+            "".join(cell["source"])
+            for cell in json.loads(notebook.read_text())["cells"]
+        )
         called |= set(re.findall(r"\b((?:plot|animate)_\w+)\(", source))
-    called &= set(dir(plotting))  # the drawings of utils.conv_arithmetic are imported by name
+    # the drawings of utils.conv_arithmetic are imported by name
+    called &= set(dir(plotting))
     namespace: dict = {}
     exec("from utils.plotting import *", namespace)
     exported = {k for k in namespace if not k.startswith("__")}
@@ -311,8 +364,10 @@ def test_image_grid_figure_fills_the_page_width_and_has_the_grid_shape(nrow, cou
     fig = plot_image_grid(np.zeros((count, 3, 32, 32)), nrow=nrow, title="t")
     grid = fig.axes[0].images[0].get_array().shape
     width, height = fig.get_size_inches()
-    assert max(width, height - 0.35) == pytest.approx(GRID_INCHES)  # about 650 px, the column is 688
-    assert height - 0.35 == pytest.approx(width * grid[0] / grid[1])  # no band of white below
+    # about 650 px, the column is 688
+    assert max(width, height - 0.35) == pytest.approx(GRID_INCHES)
+    # no band of white below
+    assert height - 0.35 == pytest.approx(width * grid[0] / grid[1])
 
 
 def test_animate_denoising_is_page_wide_with_large_digits_and_light_palette_frames():
@@ -320,7 +375,9 @@ def test_animate_denoising_is_page_wide_with_large_digits_and_light_palette_fram
     html = anim.to_jshtml()
     fig = anim._fig
     assert fig.get_size_inches()[0] * fig.dpi > 600
-    digit_px = fig.axes[0].get_window_extent().height * 28 / 30  # a 30 px row holds a 28 px digit
+    # a 30 px row holds a 28 px digit
+    digit_px = fig.axes[0].get_window_extent().height * 28 / 30
     assert digit_px > 60
     assert len(re.findall(r"data:image/png;base64", html)) == 3
-    assert len(html) < 200_000, f"{len(html) / 1e3:.0f} kB"  # full-colour PNG frames: about 2x
+    # full-colour PNG frames: about 2x
+    assert len(html) < 200_000, f"{len(html) / 1e3:.0f} kB"

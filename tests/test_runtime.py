@@ -12,7 +12,12 @@ import torch
 
 from utils import runtime
 from utils.profiles import PROFILES, get_profile
-from utils.runtime import get_device, get_profile_name, seed_everything, seeded_generator
+from utils.runtime import (
+    get_device,
+    get_profile_name,
+    seed_everything,
+    seeded_generator,
+)
 
 
 @pytest.fixture
@@ -28,7 +33,9 @@ def test_device_falls_back_to_cpu_and_says_how_to_get_a_gpu(no_gpu, capsys):
     assert "no GPU found" in capsys.readouterr().out
 
 
-def test_device_prefers_cuda_and_does_not_overwrite_it_with_mps(no_gpu, monkeypatch, capsys):
+def test_device_prefers_cuda_and_does_not_overwrite_it_with_mps(
+    no_gpu, monkeypatch, capsys
+):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda i=0: "Fake T4")
     monkeypatch.setattr(runtime, "_mps_available", lambda: True)
@@ -48,11 +55,14 @@ def test_course_device_overrides_the_choice(no_gpu, monkeypatch, capsys):
     assert "COURSE_DEVICE" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("value, message", [
-    ("tpu", "get_device: COURSE_DEVICE must be one of cuda, mps, cpu"),
-    ("cuda", "no CUDA device is available"),
-    ("mps", "no MPS device is available"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("tpu", "get_device: COURSE_DEVICE must be one of cuda, mps, cpu"),
+        ("cuda", "no CUDA device is available"),
+        ("mps", "no MPS device is available"),
+    ],
+)
 def test_bad_course_device_names_the_variable(no_gpu, monkeypatch, value, message):
     monkeypatch.setenv("COURSE_DEVICE", value)
     with pytest.raises(ValueError, match=message):
@@ -74,8 +84,11 @@ def test_course_profile_overrides_the_device(monkeypatch):
 
 def test_unknown_profile_is_refused_with_the_choices(monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "huge")
-    with pytest.raises(ValueError, match=r"get_profile_name: COURSE_PROFILE must be one of "
-                                         r"'smoke', 'cpu', 'gpu', got 'huge'"):
+    with pytest.raises(
+        ValueError,
+        match=r"get_profile_name: COURSE_PROFILE must be one of "
+        r"'smoke', 'cpu', 'gpu', got 'huge'",
+    ):
         get_profile_name()
     with pytest.raises(ValueError, match="profile must be one of"):
         get_profile("huge")
@@ -85,7 +98,9 @@ def test_profiles_grow_from_smoke_to_gpu():
     smoke, cpu, gpu = (PROFILES[n] for n in ("smoke", "cpu", "gpu"))
     assert smoke.gan.image_size <= cpu.gan.image_size <= gpu.gan.image_size
     assert smoke.denoiser.epochs <= cpu.denoiser.epochs <= gpu.denoiser.epochs
-    assert smoke.multi_input.n_train <= cpu.multi_input.n_train <= gpu.multi_input.n_train
+    assert (
+        smoke.multi_input.n_train <= cpu.multi_input.n_train <= gpu.multi_input.n_train
+    )
 
 
 def test_seed_everything_makes_every_generator_repeat():
@@ -105,11 +120,15 @@ def test_seeded_generator_draws_follow_its_seed():
     assert not torch.equal(torch.rand(3, generator=seeded_generator(6)), first)
 
 
-@pytest.mark.parametrize("seed, error", [(-1, ValueError), (1.5, TypeError), ("0", TypeError),
-                                         (True, TypeError)])
+@pytest.mark.parametrize(
+    "seed, error",
+    [(-1, ValueError), (1.5, TypeError), ("0", TypeError), (True, TypeError)],
+)
 def test_seeding_rejects_bad_seeds(seed, error):
     for seeding in (seed_everything, seeded_generator):
-        with pytest.raises(error, match=rf"{seeding.__name__}: seed must be an int >= 0, got"):
+        with pytest.raises(
+            error, match=rf"{seeding.__name__}: seed must be an int >= 0, got"
+        ):
             seeding(seed)
 
 
@@ -118,5 +137,10 @@ def test_sizes_show_as_a_table_with_every_field():
     html, text = sizes._repr_html_(), str(sizes)
     assert html.startswith("<table>")
     for field in fields(sizes):
-        assert f"<code>{field.name}</code></td><td>{getattr(sizes, field.name)}</td>" in html
-        assert re.search(rf"\n  {field.name} +{re.escape(str(getattr(sizes, field.name)))}", text)
+        assert (
+            f"<code>{field.name}</code></td><td>{getattr(sizes, field.name)}</td>"
+            in html
+        )
+        assert re.search(
+            rf"\n  {field.name} +{re.escape(str(getattr(sizes, field.name)))}", text
+        )

@@ -37,7 +37,8 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_RUNS", str(tmp_path))
     monkeypatch.setenv("COURSE_PROFILE", "smoke")
     threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # on a busy 2-core machine, two threads make them 100x slower
+    # on a busy 2-core machine, two threads make them 100x slower
+    torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
 
@@ -49,14 +50,24 @@ class Killed(Exception):
 def make_run(seed: int, sizes: Sizes = SIZES) -> dict:
     """Return a tiny model, its optimiser and a seeded shuffling generator, built after seeding."""
     seed_everything(seed, verbose=False)
-    model = nn.Sequential(nn.Linear(4, sizes.hidden), nn.BatchNorm1d(sizes.hidden), nn.ReLU(),
-                          nn.Dropout(0.3), nn.Linear(sizes.hidden, 1))
+    model = nn.Sequential(
+        nn.Linear(4, sizes.hidden),
+        nn.BatchNorm1d(sizes.hidden),
+        nn.ReLU(),
+        nn.Dropout(0.3),
+        nn.Linear(sizes.hidden, 1),
+    )
     optimizer = torch.optim.Adam(model.parameters(), lr=sizes.learning_rate)
-    return {"model": model, "optimizer": optimizer, "shuffler": torch.Generator().manual_seed(seed)}
+    return {
+        "model": model,
+        "optimizer": optimizer,
+        "shuffler": torch.Generator().manual_seed(seed),
+    }
 
 
-def train(name: str, seed: int, kill_in_epoch: int | None = None,
-          sizes: Sizes = SIZES) -> tuple[dict, dict]:
+def train(
+    name: str, seed: int, kill_in_epoch: int | None = None, sizes: Sizes = SIZES
+) -> tuple[dict, dict]:
     """Train to ``sizes.epochs``, resuming run ``name``; raise Killed midway in ``kill_in_epoch``.
 
     Every source of randomness is used: the shuffling generator, torch's global RNG
@@ -64,9 +75,14 @@ def train(name: str, seed: int, kill_in_epoch: int | None = None,
     """
     run = make_run(seed, sizes)
     model, optimizer = run["model"], run["optimizer"]
-    data = torch.linspace(-1, 1, 40 * 5).reshape(40, 5)  # 40 rows: 4 inputs and 1 target
-    loader = DataLoader(TensorDataset(data), batch_size=sizes.batch_size, shuffle=True,
-                        generator=run["shuffler"])
+    # 40 rows: 4 inputs and 1 target
+    data = torch.linspace(-1, 1, 40 * 5).reshape(40, 5)
+    loader = DataLoader(
+        TensorDataset(data),
+        batch_size=sizes.batch_size,
+        shuffle=True,
+        generator=run["shuffler"],
+    )
     ckpt = Checkpoint(name, config=sizes, **run)
     start, history = ckpt.restore(history={"loss": [], "samples": []})
     for epoch in range(start + 1, sizes.epochs + 1):
@@ -82,12 +98,16 @@ def train(name: str, seed: int, kill_in_epoch: int | None = None,
             optimizer.step()
             total += loss.detach()
         history["loss"].append(total.item())
-        history["samples"].append((model[0].weight[:2] * 100).round().clamp(0, 255).to(torch.uint8))
+        history["samples"].append(
+            (model[0].weight[:2] * 100).round().clamp(0, 255).to(torch.uint8)
+        )
         ckpt.save(epoch, history)
     return model.state_dict(), history
 
 
-def assert_same_run(a: tuple[dict, dict], b: tuple[dict, dict], epochs: int = SIZES.epochs) -> None:
+def assert_same_run(
+    a: tuple[dict, dict], b: tuple[dict, dict], epochs: int = SIZES.epochs
+) -> None:
     """Assert two runs ended with bit-identical weights, buffers and history."""
     (weights_a, history_a), (weights_b, history_b) = a, b
     assert weights_a.keys() == weights_b.keys()
@@ -121,8 +141,11 @@ def shown(name: str = "run") -> str:
 
 # --------------------------------------------------------------------------- resuming
 
+
 @pytest.mark.parametrize("killed_after", [1, 3])
-def test_run_killed_after_epoch_k_and_resumed_matches_an_uninterrupted_run(killed_after):
+def test_run_killed_after_epoch_k_and_resumed_matches_an_uninterrupted_run(
+    killed_after,
+):
     uninterrupted = train("straight", seed=0)
     with pytest.raises(Killed):
         train("killed", seed=0, kill_in_epoch=killed_after + 1)
@@ -131,7 +154,9 @@ def test_run_killed_after_epoch_k_and_resumed_matches_an_uninterrupted_run(kille
     assert_same_run(uninterrupted, resumed)
 
 
-def test_resuming_a_finished_run_with_equal_settings_returns_its_history_without_training(capsys):
+def test_resuming_a_finished_run_with_equal_settings_returns_its_history_without_training(
+    capsys,
+):
     finished = train("run", seed=0)
     capsys.readouterr()
     again = train("run", seed=7, sizes=Sizes())  # a new but equal configuration object
@@ -154,13 +179,18 @@ def test_objects_are_named_once_and_every_one_is_saved_and_restored():
     assert groups[0] == groups[1]
 
 
-def test_restore_without_checkpoint_returns_the_given_history_and_leaves_objects_alone(capsys):
+def test_restore_without_checkpoint_returns_the_given_history_and_leaves_objects_alone(
+    capsys,
+):
     run = make_run(0)
     before, history = weights(run), {"loss": []}
     start, restored = Checkpoint("none", config=SIZES, **run).restore(history=history)
     assert start == 0 and restored is history
     assert unchanged(run, before)
-    assert capsys.readouterr().out == f"No checkpoint in {shown('none')}: training from scratch.\n"
+    assert (
+        capsys.readouterr().out
+        == f"No checkpoint in {shown('none')}: training from scratch.\n"
+    )
 
 
 def test_runs_of_other_profiles_are_kept_apart(monkeypatch):
@@ -172,19 +202,32 @@ def test_runs_of_other_profiles_are_kept_apart(monkeypatch):
 
 # --------------------------------------------------------------------------- new settings start fresh
 
-@pytest.mark.parametrize("change, reason", [
-    (dict(epochs=7), "the configuration changed (epochs 5 -> 7)"),
-    (dict(learning_rate=3e-2), "the configuration and optimizer's settings changed "
-                               "(learning_rate 0.01 -> 0.03; lr 0.01 -> 0.03)"),
-    (dict(hidden=8), "the configuration and model's layers changed (hidden 16 -> 8)"),
-])
-def test_a_changed_configuration_trains_from_scratch_and_says_why(capsys, change, reason):
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        (dict(epochs=7), "the configuration changed (epochs 5 -> 7)"),
+        (
+            dict(learning_rate=3e-2),
+            "the configuration and optimizer's settings changed "
+            "(learning_rate 0.01 -> 0.03; lr 0.01 -> 0.03)",
+        ),
+        (
+            dict(hidden=8),
+            "the configuration and model's layers changed (hidden 16 -> 8)",
+        ),
+    ],
+)
+def test_a_changed_configuration_trains_from_scratch_and_says_why(
+    capsys, change, reason
+):
     train("run", seed=0)
     capsys.readouterr()
     sizes = replace(SIZES, **change)
     retrained = train("run", seed=0, sizes=sizes)
     assert capsys.readouterr().out.splitlines()[0] == (
-        f"Training from scratch: {reason} since the checkpoint in {shown()}.")
+        f"Training from scratch: {reason} since the checkpoint in {shown()}."
+    )
     shutil.rmtree(folder())
     assert_same_run(retrained, train("run", seed=0, sizes=sizes), epochs=sizes.epochs)
 
@@ -205,20 +248,30 @@ def test_a_changed_layer_trains_from_scratch_instead_of_a_shape_mismatch(capsys)
     before = weights(run)
     assert Checkpoint("run", config=SIZES, **run).restore() == (0, {})
     assert unchanged(run, before)
-    assert "Training from scratch: model's layers changed since" in capsys.readouterr().out
+    assert (
+        "Training from scratch: model's layers changed since" in capsys.readouterr().out
+    )
 
 
 def test_a_configuration_given_only_now_trains_from_scratch(capsys):
     Checkpoint("run", **make_run(0)).save(1, {})
     assert Checkpoint("run", config=SIZES, **make_run(1)).restore() == (0, {})
-    assert "Training from scratch: the configuration changed since" in capsys.readouterr().out
+    assert (
+        "Training from scratch: the configuration changed since"
+        in capsys.readouterr().out
+    )
 
 
 def test_another_set_of_objects_trains_from_scratch(capsys):
     run = make_run(0)
     Checkpoint("run", model=run["model"]).save(1, {})
-    assert Checkpoint("run", model=run["model"], optimizer=run["optimizer"]).restore() == (0, {})
-    assert "the objects changed (model -> model, optimizer) since" in capsys.readouterr().out
+    assert Checkpoint(
+        "run", model=run["model"], optimizer=run["optimizer"]
+    ).restore() == (0, {})
+    assert (
+        "the objects changed (model -> model, optimizer) since"
+        in capsys.readouterr().out
+    )
 
 
 def test_fresh_deletes_the_run_and_starts_over(capsys):
@@ -228,10 +281,12 @@ def test_fresh_deletes_the_run_and_starts_over(capsys):
     assert ckpt.files() == [] and not folder().exists()
     assert ckpt.restore() == (0, {})
     assert capsys.readouterr().out == (
-        f"Deleted the checkpoints in {shown()} (fresh=True): training from scratch.\n")
+        f"Deleted the checkpoints in {shown()} (fresh=True): training from scratch.\n"
+    )
 
 
 # --------------------------------------------------------------------------- damage
+
 
 def test_truncated_checkpoint_is_never_loaded_and_training_starts_fresh():
     train("run", seed=0)
@@ -250,13 +305,16 @@ def test_truncated_newest_checkpoint_falls_back_to_the_previous_one(tmp_path):
     first = ckpt.save(1, {"loss": [1.0]})
     shutil.copytree(ckpt.folder, spare)
     newest = ckpt.save(2, {"loss": [1.0, 0.5]})
-    shutil.copy(spare / first.name, first)  # an older complete file beside a damaged newest one
+    # an older complete file beside a damaged newest one
+    shutil.copy(spare / first.name, first)
     newest.write_bytes(newest.read_bytes()[:100])
     with pytest.warns(UserWarning, match="skipping unreadable"):
         assert Checkpoint("run", **make_run(1)).restore() == (1, {"loss": [1.0]})
 
 
-def test_save_interrupted_mid_write_keeps_the_previous_checkpoint_and_no_temp_file(monkeypatch):
+def test_save_interrupted_mid_write_keeps_the_previous_checkpoint_and_no_temp_file(
+    monkeypatch,
+):
     ckpt = Checkpoint("run", **make_run(0))
     ckpt.save(1, {"loss": [1.0]})
 

@@ -14,8 +14,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["message", "check_int", "check_number", "check_choice", "check_instance", "check_shape",
-           "check_finite"]
+__all__ = [
+    "message",
+    "check_int",
+    "check_number",
+    "check_choice",
+    "check_instance",
+    "check_shape",
+    "check_finite",
+]
 
 _MAX_REPR = 80  # a tensor or a long list is cut short in the message
 
@@ -26,7 +33,9 @@ def _shown(got: Any) -> str:
     return text if len(text) <= _MAX_REPR else text[: _MAX_REPR - 3] + "..."
 
 
-def message(caller: str, name: str, expected: str, got: Any, *, raw: bool = False) -> str:
+def message(
+    caller: str, name: str, expected: str, got: Any, *, raw: bool = False
+) -> str:
     """Return the package's one error message; ``raw`` shows ``got`` as given, not as its repr."""
     return f"{caller}: {name} must be {expected}, got {got if raw else _shown(got)}"
 
@@ -42,19 +51,33 @@ def _bounds(minimum: float | None, maximum: float | None, strict: bool = False) 
     return ""
 
 
-def check_int(caller: str, name: str, value: Any, *, minimum: int | None = None,
-              maximum: int | None = None) -> int:
+def check_int(
+    caller: str,
+    name: str,
+    value: Any,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int:
     """Return ``value`` as an int; it must be an integer (not a bool) within the bounds."""
     expected = "an int" + _bounds(minimum, maximum)
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(message(caller, name, expected, value))
-    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+    if (minimum is not None and value < minimum) or (
+        maximum is not None and value > maximum
+    ):
         raise ValueError(message(caller, name, expected, value))
     return int(value)
 
 
-def check_number(caller: str, name: str, value: Any, *, minimum: float | None = None,
-                 positive: bool = False) -> float:
+def check_number(
+    caller: str,
+    name: str,
+    value: Any,
+    *,
+    minimum: float | None = None,
+    positive: bool = False,
+) -> float:
     """Return ``value`` as a float; it must be a finite real number (not a bool) within the bounds."""
     if positive:
         expected = "a finite number" + _bounds(minimum or 0, None, strict=True)
@@ -63,7 +86,9 @@ def check_number(caller: str, name: str, value: Any, *, minimum: float | None = 
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(message(caller, name, expected, value))
     number = float(value)
-    too_small = minimum is not None and (number < minimum or (positive and number == minimum))
+    too_small = minimum is not None and (
+        number < minimum or (positive and number == minimum)
+    )
     if not math.isfinite(number) or too_small or (positive and number <= 0):
         raise ValueError(message(caller, name, expected, value))
     return number
@@ -78,11 +103,14 @@ def check_choice(caller: str, name: str, value: Any, choices: Collection[Any]) -
         pass
     expected = "one of " + ", ".join(repr(choice) for choice in choices)
     same_kind = any(isinstance(value, type(choice)) for choice in choices)
-    raise (ValueError if same_kind else TypeError)(message(caller, name, expected, value))
+    raise (ValueError if same_kind else TypeError)(
+        message(caller, name, expected, value)
+    )
 
 
-def check_instance(caller: str, name: str, value: Any, types: type | tuple[type, ...],
-                   expected: str) -> Any:
+def check_instance(
+    caller: str, name: str, value: Any, types: type | tuple[type, ...], expected: str
+) -> Any:
     """Return ``value`` if it is an instance of ``types``; ``expected`` describes them in words."""
     if not isinstance(value, types):
         raise TypeError(message(caller, name, expected, value))
@@ -92,7 +120,9 @@ def check_instance(caller: str, name: str, value: Any, types: type | tuple[type,
 def check_shape(caller: str, name: str, array: Any, expected: str, ok: bool) -> Any:
     """Return ``array`` if ``ok``, else a ValueError naming its shape; ``expected``: '(N, 3)'."""
     if not ok:  # "must have shape", as the house style's example reads
-        raise ValueError(f"{caller}: {name} must have shape {expected}, got {tuple(array.shape)}")
+        raise ValueError(
+            f"{caller}: {name} must have shape {expected}, got {tuple(array.shape)}"
+        )
     return array
 
 
@@ -101,6 +131,13 @@ def check_finite(caller: str, name: str, array: Any) -> Any:
     finite = array.isfinite() if hasattr(array, "isfinite") else np.isfinite(array)
     bad = int((~finite).sum())
     if bad:
-        raise ValueError(message(caller, name, "finite (no NaN or infinity)",
-                                 f"{bad} NaN or infinite value(s)", raw=True))
+        raise ValueError(
+            message(
+                caller,
+                name,
+                "finite (no NaN or infinity)",
+                f"{bad} NaN or infinite value(s)",
+                raw=True,
+            )
+        )
     return array

@@ -50,8 +50,15 @@ _CROPPED_COLOR = "#e0e0e0"
 
 
 # --------------------------------------------------------------------------- sizes
-def _conv_size(func: str, size: Any, kernel_size: Any, stride: Any, padding: Any,
-               dilation: Any, size_name: str = "size") -> int:
+def _conv_size(
+    func: str,
+    size: Any,
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    size_name: str = "size",
+) -> int:
     """Return the checked output size of a convolution (the shared body of the public function)."""
     size = check_int(func, size_name, size, minimum=1)
     kernel_size = check_int(func, "kernel_size", kernel_size, minimum=1)
@@ -60,15 +67,29 @@ def _conv_size(func: str, size: Any, kernel_size: Any, stride: Any, padding: Any
     dilation = check_int(func, "dilation", dilation, minimum=1)
     dilated_kernel = dilation * (kernel_size - 1) + 1
     if size + 2 * padding < dilated_kernel:  # the output would have fewer than one cell
-        raise ValueError(message(
-            func, size_name, f">= {dilated_kernel - 2 * padding} for an output size >= 1: the "
-            f"padded input must hold the kernel, {dilated_kernel} cells wide with "
-            f"kernel_size={kernel_size}, dilation={dilation} (padding={padding})", size))
+        raise ValueError(
+            message(
+                func,
+                size_name,
+                f">= {dilated_kernel - 2 * padding} for an output size >= 1: the "
+                f"padded input must hold the kernel, {dilated_kernel} cells wide with "
+                f"kernel_size={kernel_size}, dilation={dilation} (padding={padding})",
+                size,
+            )
+        )
     return (size + 2 * padding - dilated_kernel) // stride + 1
 
 
-def _conv_transpose_size(func: str, size: Any, kernel_size: Any, stride: Any, padding: Any,
-                         output_padding: Any, dilation: Any, size_name: str = "size") -> int:
+def _conv_transpose_size(
+    func: str,
+    size: Any,
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    output_padding: Any,
+    dilation: Any,
+    size_name: str = "size",
+) -> int:
     """Return the checked output size of a transposed convolution (the shared body)."""
     size = check_int(func, size_name, size, minimum=1)
     kernel_size = check_int(func, "kernel_size", kernel_size, minimum=1)
@@ -78,36 +99,65 @@ def _conv_transpose_size(func: str, size: Any, kernel_size: Any, stride: Any, pa
     dilation = check_int(func, "dilation", dilation, minimum=1)
     if output_padding >= max(stride, dilation):
         # PyTorch's own rule: output_padding only picks among the sizes a stride makes ambiguous.
-        raise ValueError(message(
-            func, "output_padding", f"smaller than stride or dilation (< {max(stride, dilation)} "
-            f"with stride={stride}, dilation={dilation})", output_padding))
+        raise ValueError(
+            message(
+                func,
+                "output_padding",
+                f"smaller than stride or dilation (< {max(stride, dilation)} "
+                f"with stride={stride}, dilation={dilation})",
+                output_padding,
+            )
+        )
     uncropped = (size - 1) * stride + dilation * (kernel_size - 1) + output_padding + 1
-    if uncropped - 2 * padding < 1:  # padding crops 2 * padding cells from the uncropped output
-        raise ValueError(message(
-            func, "padding", f"<= {(uncropped - 1) // 2} for an output size >= 1: it crops "
-            f"2 * padding cells from an uncropped output of {uncropped} ({size_name}={size}, "
-            f"kernel_size={kernel_size}, stride={stride})", padding))
+    # padding crops 2 * padding cells from the uncropped output
+    if uncropped - 2 * padding < 1:
+        raise ValueError(
+            message(
+                func,
+                "padding",
+                f"<= {(uncropped - 1) // 2} for an output size >= 1: it crops "
+                f"2 * padding cells from an uncropped output of {uncropped} ({size_name}={size}, "
+                f"kernel_size={kernel_size}, stride={stride})",
+                padding,
+            )
+        )
     return uncropped - 2 * padding
 
 
-def conv2d_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0,
-                       dilation: int = 1) -> int:
+def conv2d_output_size(
+    size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1
+) -> int:
     """Return the height (or width) of ``nn.Conv2d``'s output for an input of ``size``.
 
     PyTorch's formula: ``floor((size + 2*padding - dilation*(kernel_size - 1) - 1) / stride) + 1``.
     """
-    return _conv_size("conv2d_output_size", size, kernel_size, stride, padding, dilation)
+    return _conv_size(
+        "conv2d_output_size", size, kernel_size, stride, padding, dilation
+    )
 
 
-def conv_transpose2d_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0,
-                                 output_padding: int = 0, dilation: int = 1) -> int:
+def conv_transpose2d_output_size(
+    size: int,
+    kernel_size: int,
+    stride: int = 1,
+    padding: int = 0,
+    output_padding: int = 0,
+    dilation: int = 1,
+) -> int:
     """Return the height (or width) of ``nn.ConvTranspose2d``'s output for an input of ``size``.
 
     PyTorch's formula: ``(size - 1)*stride - 2*padding + dilation*(kernel_size - 1)
     + output_padding + 1``.
     """
-    return _conv_transpose_size("conv_transpose2d_output_size", size, kernel_size, stride,
-                                padding, output_padding, dilation)
+    return _conv_transpose_size(
+        "conv_transpose2d_output_size",
+        size,
+        kernel_size,
+        stride,
+        padding,
+        output_padding,
+        dilation,
+    )
 
 
 # --------------------------------------------------------------------------- drawing helpers
@@ -122,8 +172,10 @@ def _fmt(value: float) -> str:
 def _canvas(width_cells: float, height_cells: float) -> tuple[Figure, Axes]:
     """Return a figure with one frameless axes measured in cells (row 0 at the top)."""
     margin = 0.8  # room for titles wider than the leftmost grid
-    fig = plt.figure(figsize=((width_cells + margin) * _CELL_INCHES, height_cells * _CELL_INCHES),
-                     dpi=_DPI)
+    fig = plt.figure(
+        figsize=((width_cells + margin) * _CELL_INCHES, height_cells * _CELL_INCHES),
+        dpi=_DPI,
+    )
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(-margin, width_cells)
     ax.set_ylim(height_cells - 0.1, -0.1)
@@ -132,20 +184,43 @@ def _canvas(width_cells: float, height_cells: float) -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def _grid(ax: Axes, left: float, top: float, values: np.ndarray | None, shape: tuple[int, int],
-          title: str, gid: str, color: str = _EMPTY_COLOR,
-          fontsize: float = 9) -> tuple[np.ndarray, np.ndarray]:
+def _grid(
+    ax: Axes,
+    left: float,
+    top: float,
+    values: np.ndarray | None,
+    shape: tuple[int, int],
+    title: str,
+    gid: str,
+    color: str = _EMPTY_COLOR,
+    fontsize: float = 9,
+) -> tuple[np.ndarray, np.ndarray]:
     """Draw a grid of cells at (left, top) with ``values`` written in them; return its patches and texts."""
     rows, cols = shape
     patches = np.empty(shape, dtype=object)
     texts = np.empty(shape, dtype=object)
     for r in range(rows):
         for c in range(cols):
-            patches[r, c] = ax.add_patch(Rectangle((left + c, top + r), 1, 1, facecolor=color,
-                                                   edgecolor="0.35", linewidth=0.8))
+            patches[r, c] = ax.add_patch(
+                Rectangle(
+                    (left + c, top + r),
+                    1,
+                    1,
+                    facecolor=color,
+                    edgecolor="0.35",
+                    linewidth=0.8,
+                )
+            )
             label = "" if values is None else _fmt(values[r, c])
-            texts[r, c] = ax.text(left + c + 0.5, top + r + 0.5, label, ha="center",
-                                  va="center", fontsize=fontsize, gid=f"{gid} {r} {c}")
+            texts[r, c] = ax.text(
+                left + c + 0.5,
+                top + r + 0.5,
+                label,
+                ha="center",
+                va="center",
+                fontsize=fontsize,
+                gid=f"{gid} {r} {c}",
+            )
     ax.text(left + cols / 2, top - 0.35, title, ha="center", va="bottom", fontsize=8)
     return patches, texts
 
@@ -165,7 +240,9 @@ def _example_kernel(size: int) -> torch.Tensor:
 def _as_matrix(func: str, name: str, values: Any) -> torch.Tensor:
     """Return ``values`` (NumPy array or tensor, any device) as a finite 2-D float64 CPU tensor."""
     expected = "a 2-D NumPy array or torch tensor of numbers"
-    check_instance(func, name, values, (torch.Tensor, np.ndarray, list, tuple), expected)
+    check_instance(
+        func, name, values, (torch.Tensor, np.ndarray, list, tuple), expected
+    )
     if isinstance(values, torch.Tensor):
         tensor = values.detach().cpu()
     else:
@@ -174,22 +251,37 @@ def _as_matrix(func: str, name: str, values: Any) -> torch.Tensor:
         except (TypeError, ValueError):
             raise TypeError(message(func, name, expected, values)) from None
     if tensor.dtype == torch.bool or tensor.is_complex():
-        raise TypeError(message(func, name, expected, f"a {tensor.dtype} tensor", raw=True))
-    check_shape(func, name, tensor, "(H, W) with H, W >= 1", tensor.ndim == 2 and tensor.numel() > 0)
+        raise TypeError(
+            message(func, name, expected, f"a {tensor.dtype} tensor", raw=True)
+        )
+    check_shape(
+        func,
+        name,
+        tensor,
+        "(H, W) with H, W >= 1",
+        tensor.ndim == 2 and tensor.numel() > 0,
+    )
     return check_finite(func, name, tensor.to(torch.float64))
 
 
 def _check_frames(func: str, input_size: int, frames: int, unit: str) -> None:
     """Raise when an animation would need more than ``_MAX_FRAMES`` frames."""
     if frames > _MAX_FRAMES:
-        raise ValueError(message(
-            func, "input_size", f"small enough for at most {_MAX_FRAMES} frames (one per {unit}, "
-            f"{frames} here)", input_size))
+        raise ValueError(
+            message(
+                func,
+                "input_size",
+                f"small enough for at most {_MAX_FRAMES} frames (one per {unit}, "
+                f"{frames} here)",
+                input_size,
+            )
+        )
 
 
 # --------------------------------------------------------------------------- convolution
-def animate_convolution(input_size: int = 5, kernel_size: int = 3, stride: int = 1,
-                        padding: int = 0) -> FuncAnimation:
+def animate_convolution(
+    input_size: int = 5, kernel_size: int = 3, stride: int = 1, padding: int = 0
+) -> FuncAnimation:
     """Return an animation of a kernel sliding over a (padded) input, one frame per output cell.
 
     The padded border is shaded grey and holds zeros; the window shows the kernel's
@@ -212,29 +304,69 @@ def animate_convolution(input_size: int = 5, kernel_size: int = 3, stride: int =
     x = _example_values(input_size, 4, seed=3)
     kernel = _example_kernel(kernel_size)
     x_padded = F.pad(x, (padding,) * 4)
-    y = F.conv2d(x[None, None], kernel[None, None], stride=stride, padding=padding)[0, 0]
+    y = F.conv2d(x[None, None], kernel[None, None], stride=stride, padding=padding)[
+        0, 0
+    ]
 
     side = input_size + 2 * padding
     height = max(side, kernel_size, out) + 2.2
     k_left = side + 1.2
     o_left = k_left + kernel_size + 1.2
     fig, ax = _canvas(o_left + out + 0.3, height)
-    in_patches, in_texts = _grid(ax, 0, 1, x_padded.numpy(), (side, side),
-                                 f"input {input_size}x{input_size}, padding {padding}", "input")
+    in_patches, in_texts = _grid(
+        ax,
+        0,
+        1,
+        x_padded.numpy(),
+        (side, side),
+        f"input {input_size}x{input_size}, padding {padding}",
+        "input",
+    )
     for (r, c), patch in np.ndenumerate(in_patches):
-        inside = padding <= r < padding + input_size and padding <= c < padding + input_size
+        inside = (
+            padding <= r < padding + input_size and padding <= c < padding + input_size
+        )
         patch.set_facecolor(_INPUT_COLOR if inside else _PADDING_COLOR)
         in_texts[r, c].set_color("black" if inside else "0.45")
-    _grid(ax, k_left, 1, kernel.numpy(), (kernel_size, kernel_size),
-          f"kernel, stride {stride}", "kernel", color=_KERNEL_COLOR)
-    out_top = 1 + (max(side, kernel_size) - out) / 2  # centred beside the input (out <= side)
-    out_patches, out_texts = _grid(ax, o_left, out_top, None, (out, out),
-                                   f"output {out}x{out}", "output")
-    window = ax.add_patch(Rectangle((0, 1), kernel_size, kernel_size, facecolor=_WINDOW_COLOR,
-                                    alpha=0.25, edgecolor=_WINDOW_COLOR, linewidth=2.5))
-    weights = [ax.text(0, 0, f"×{_fmt(kernel[i, j])}", fontsize=7, color=_WINDOW_COLOR,
-                       ha="right", va="bottom") for i in range(kernel_size)
-               for j in range(kernel_size)]
+    _grid(
+        ax,
+        k_left,
+        1,
+        kernel.numpy(),
+        (kernel_size, kernel_size),
+        f"kernel, stride {stride}",
+        "kernel",
+        color=_KERNEL_COLOR,
+    )
+    # centred beside the input (out <= side)
+    out_top = 1 + (max(side, kernel_size) - out) / 2
+    out_patches, out_texts = _grid(
+        ax, o_left, out_top, None, (out, out), f"output {out}x{out}", "output"
+    )
+    window = ax.add_patch(
+        Rectangle(
+            (0, 1),
+            kernel_size,
+            kernel_size,
+            facecolor=_WINDOW_COLOR,
+            alpha=0.25,
+            edgecolor=_WINDOW_COLOR,
+            linewidth=2.5,
+        )
+    )
+    weights = [
+        ax.text(
+            0,
+            0,
+            f"×{_fmt(kernel[i, j])}",
+            fontsize=7,
+            color=_WINDOW_COLOR,
+            ha="right",
+            va="bottom",
+        )
+        for i in range(kernel_size)
+        for j in range(kernel_size)
+    ]
     caption = ax.text(0, height - 0.2, "", fontsize=8, va="bottom")
 
     def draw(frame: int) -> list:
@@ -245,15 +377,22 @@ def animate_convolution(input_size: int = 5, kernel_size: int = 3, stride: int =
             text.set_position((c * stride + j + 0.97, 1 + r * stride + i + 0.98))
         for (i, j), patch in np.ndenumerate(out_patches):
             done = i * out + j <= frame
-            patch.set_facecolor(_ACTIVE_COLOR if (i, j) == (r, c) else
-                                _DONE_COLOR if done else _EMPTY_COLOR)
+            patch.set_facecolor(
+                _ACTIVE_COLOR
+                if (i, j) == (r, c)
+                else _DONE_COLOR
+                if done
+                else _EMPTY_COLOR
+            )
             out_texts[i, j].set_text(_fmt(y[i, j]) if done else "")
         caption.set_text(f"output[{r}, {c}] = sum(window × kernel) = {_fmt(y[r, c])}")
         return [window, caption, *weights, *out_patches.ravel(), *out_texts.ravel()]
 
-    fig.set_label(f"Convolution of a {input_size}x{input_size} input, padding {padding}, with a "
-                  f"{kernel_size}x{kernel_size} kernel, stride {stride}: a {out}x{out} output, "
-                  "one cell per frame")
+    fig.set_label(
+        f"Convolution of a {input_size}x{input_size} input, padding {padding}, with a "
+        f"{kernel_size}x{kernel_size} kernel, stride {stride}: a {out}x{out} output, "
+        "one cell per frame"
+    )
     anim = PaletteFramesAnimation(fig, draw, frames=out * out, interval=_INTERVAL_MS)
     plt.close(fig)
     return anim
@@ -276,8 +415,9 @@ def _kept_gid(prefix: str, r: int, c: int, full: tuple[int, int], padding: int) 
     return f"cropped {r} {c}"
 
 
-def animate_transposed_convolution(input_size: int = 2, kernel_size: int = 3, stride: int = 1,
-                                   padding: int = 0) -> FuncAnimation:
+def animate_transposed_convolution(
+    input_size: int = 2, kernel_size: int = 3, stride: int = 1, padding: int = 0
+) -> FuncAnimation:
     """Return an animation of a transposed convolution, one frame per input cell.
 
     Each frame takes one input value, multiplies the whole kernel by it and adds
@@ -297,8 +437,9 @@ def animate_transposed_convolution(input_size: int = 2, kernel_size: int = 3, st
         A ``FuncAnimation`` whose figure is already closed.
     """
     func = "animate_transposed_convolution"
-    out = _conv_transpose_size(func, input_size, kernel_size, stride, padding, 0, 1,
-                               "input_size")
+    out = _conv_transpose_size(
+        func, input_size, kernel_size, stride, padding, 0, 1, "input_size"
+    )
     _check_frames(func, input_size, input_size * input_size, "input cell")
     x = _example_values(input_size, 3, seed=5) + 1  # 1..3: every step adds something
     kernel = _example_kernel(kernel_size)
@@ -318,17 +459,46 @@ def animate_transposed_convolution(input_size: int = 2, kernel_size: int = 3, st
     k_left = input_size + 1.2
     o_left = k_left + kernel_size + 1.2
     fig, ax = _canvas(o_left + full + 0.3, height)
-    in_patches, _ = _grid(ax, 0, 1, x.numpy(), (input_size, input_size),
-                          f"input {input_size}x{input_size}", "input", color=_INPUT_COLOR)
-    _grid(ax, k_left, 1, kernel.numpy(), (kernel_size, kernel_size),
-          f"kernel, stride {stride}", "kernel", color=_KERNEL_COLOR)
-    title = (f"output {out}x{out}" if padding == 0 else
-             f"{full}x{full}, padding {padding} crops to {out}x{out}")
-    out_patches, out_texts = _grid(ax, o_left, 1, sums[0].numpy(), (full, full), title, "full")
+    in_patches, _ = _grid(
+        ax,
+        0,
+        1,
+        x.numpy(),
+        (input_size, input_size),
+        f"input {input_size}x{input_size}",
+        "input",
+        color=_INPUT_COLOR,
+    )
+    _grid(
+        ax,
+        k_left,
+        1,
+        kernel.numpy(),
+        (kernel_size, kernel_size),
+        f"kernel, stride {stride}",
+        "kernel",
+        color=_KERNEL_COLOR,
+    )
+    title = (
+        f"output {out}x{out}"
+        if padding == 0
+        else f"{full}x{full}, padding {padding} crops to {out}x{out}"
+    )
+    out_patches, out_texts = _grid(
+        ax, o_left, 1, sums[0].numpy(), (full, full), title, "full"
+    )
     for (r, c), text in np.ndenumerate(out_texts):
         text.set_gid(_kept_gid("output", r, c, (full, full), padding))
-    window = ax.add_patch(Rectangle((o_left, 1), kernel_size, kernel_size, fill=False,
-                                    edgecolor=_ACTIVE_COLOR, linewidth=2.5))
+    window = ax.add_patch(
+        Rectangle(
+            (o_left, 1),
+            kernel_size,
+            kernel_size,
+            fill=False,
+            edgecolor=_ACTIVE_COLOR,
+            linewidth=2.5,
+        )
+    )
     caption = ax.text(0, height - 0.2, "", fontsize=8, va="bottom")
 
     def draw(frame: int) -> list:
@@ -336,27 +506,48 @@ def animate_transposed_convolution(input_size: int = 2, kernel_size: int = 3, st
         for (r, c), patch in np.ndenumerate(in_patches):
             patch.set_facecolor(_ACTIVE_COLOR if (r, c) == (i, j) else _INPUT_COLOR)
         for (r, c), patch in np.ndenumerate(out_patches):
-            active = (i * stride <= r < i * stride + kernel_size
-                      and j * stride <= c < j * stride + kernel_size)
-            patch.set_facecolor(_KERNEL_COLOR if active else
-                                _DONE_COLOR if reached[frame + 1, r, c] else _EMPTY_COLOR)
+            active = (
+                i * stride <= r < i * stride + kernel_size
+                and j * stride <= c < j * stride + kernel_size
+            )
+            patch.set_facecolor(
+                _KERNEL_COLOR
+                if active
+                else _DONE_COLOR
+                if reached[frame + 1, r, c]
+                else _EMPTY_COLOR
+            )
             out_texts[r, c].set_text(_fmt(sums[frame + 1, r, c]))
         _shade_cropped(out_patches, out_texts, padding)
         window.set_xy((o_left + j * stride, 1 + i * stride))
-        caption.set_text(f"x[{i}, {j}] = {_fmt(x[i, j])}: add {_fmt(x[i, j])} × kernel "
-                         f"at rows {i * stride}-{i * stride + kernel_size - 1}, "
-                         f"columns {j * stride}-{j * stride + kernel_size - 1}")
-        return [window, caption, *in_patches.ravel(), *out_patches.ravel(), *out_texts.ravel()]
+        caption.set_text(
+            f"x[{i}, {j}] = {_fmt(x[i, j])}: add {_fmt(x[i, j])} × kernel "
+            f"at rows {i * stride}-{i * stride + kernel_size - 1}, "
+            f"columns {j * stride}-{j * stride + kernel_size - 1}"
+        )
+        return [
+            window,
+            caption,
+            *in_patches.ravel(),
+            *out_patches.ravel(),
+            *out_texts.ravel(),
+        ]
 
-    fig.set_label(f"Transposed convolution of a {input_size}x{input_size} input with a "
-                  f"{kernel_size}x{kernel_size} kernel, stride {stride}, padding {padding}: a "
-                  f"{out}x{out} output, one input cell added per frame")
-    anim = PaletteFramesAnimation(fig, draw, frames=input_size * input_size, interval=_INTERVAL_MS)
+    fig.set_label(
+        f"Transposed convolution of a {input_size}x{input_size} input with a "
+        f"{kernel_size}x{kernel_size} kernel, stride {stride}, padding {padding}: a "
+        f"{out}x{out} output, one input cell added per frame"
+    )
+    anim = PaletteFramesAnimation(
+        fig, draw, frames=input_size * input_size, interval=_INTERVAL_MS
+    )
     plt.close(fig)
     return anim
 
 
-def plot_transposed_convolution(x: Any, kernel: Any, stride: int = 1, padding: int = 0) -> Figure:
+def plot_transposed_convolution(
+    x: Any, kernel: Any, stride: int = 1, padding: int = 0
+) -> Figure:
     """Return a figure of how a transposed convolution spreads each input value times the kernel.
 
     Left: the input and the kernel. Middle: one partial product per input cell,
@@ -379,8 +570,15 @@ def plot_transposed_convolution(x: Any, kernel: Any, stride: int = 1, padding: i
     kernel = _as_matrix(func, "kernel", kernel)
     (h, w), (kh, kw) = x.shape, kernel.shape
     if h * w > _MAX_PARTIALS:
-        raise ValueError(message(func, "x", f"a matrix of at most {_MAX_PARTIALS} cells (one panel "
-                                 "each)", f"shape {(h, w)}", raw=True))
+        raise ValueError(
+            message(
+                func,
+                "x",
+                f"a matrix of at most {_MAX_PARTIALS} cells (one panel each)",
+                f"shape {(h, w)}",
+                raw=True,
+            )
+        )
     out_h = _conv_transpose_size(func, h, kh, stride, padding, 0, 1, "height of x")
     out_w = _conv_transpose_size(func, w, kw, stride, padding, 0, 1, "width of x")
     full = ((h - 1) * stride + kh, (w - 1) * stride + kw)
@@ -388,13 +586,17 @@ def plot_transposed_convolution(x: Any, kernel: Any, stride: int = 1, padding: i
     partials = torch.zeros(h, w, *full, dtype=torch.float64)
     for i in range(h):
         for j in range(w):
-            partials[i, j, i * stride:i * stride + kh, j * stride:j * stride + kw] = x[i, j] * kernel
+            partials[
+                i, j, i * stride : i * stride + kh, j * stride : j * stride + kw
+            ] = x[i, j] * kernel
     total = partials.sum(dim=(0, 1))
-    result = F.conv_transpose2d(x[None, None], kernel[None, None], stride=stride,
-                                padding=padding)[0, 0]
-    cropped = total[padding:full[0] - padding, padding:full[1] - padding]
+    result = F.conv_transpose2d(
+        x[None, None], kernel[None, None], stride=stride, padding=padding
+    )[0, 0]
+    cropped = total[padding : full[0] - padding, padding : full[1] - padding]
     if result.shape != cropped.shape or not torch.allclose(result, cropped):
-        raise AssertionError(f"{func}: the drawn sum disagrees with conv_transpose2d")  # a bug here
+        # the drawing and PyTorch disagree: a bug in this module, not in the caller
+        raise AssertionError(f"{func}: the drawn sum disagrees with conv_transpose2d")
 
     left_width = max(w, kw, 2.5)
     p_left = left_width + 1.5
@@ -405,31 +607,73 @@ def plot_transposed_convolution(x: Any, kernel: Any, stride: int = 1, padding: i
     fig, ax = _canvas(r_left + out_w + 0.3, height)
 
     _grid(ax, 0, 1, x.numpy(), (h, w), f"input x {h}x{w}", "x", color=_INPUT_COLOR)
-    _grid(ax, 0, h + 2.4, kernel.numpy(), (kh, kw), f"kernel, stride {stride}", "kernel",
-          color=_KERNEL_COLOR)
+    _grid(
+        ax,
+        0,
+        h + 2.4,
+        kernel.numpy(),
+        (kh, kw),
+        f"kernel, stride {stride}",
+        "kernel",
+        color=_KERNEL_COLOR,
+    )
     for i in range(h):
         for j in range(w):
             left, top = p_left + j * (full[1] + 1.2), 1 + i * (full[0] + 1.4)
             block = partials[i, j].numpy()
-            patches, texts = _grid(ax, left, top, block, full, f"x[{i},{j}]·kernel",
-                                   f"partial {i} {j}", fontsize=8)
+            patches, texts = _grid(
+                ax,
+                left,
+                top,
+                block,
+                full,
+                f"x[{i},{j}]·kernel",
+                f"partial {i} {j}",
+                fontsize=8,
+            )
             for (r, c), text in np.ndenumerate(texts):
-                if i * stride <= r < i * stride + kh and j * stride <= c < j * stride + kw:
+                if (
+                    i * stride <= r < i * stride + kh
+                    and j * stride <= c < j * stride + kw
+                ):
                     patches[r, c].set_facecolor(_KERNEL_COLOR)
                 else:
                     text.set_text("")  # this input cell adds nothing here
             if j < w - 1:
-                ax.text(left + full[1] + 0.6, top + full[0] / 2, "+", ha="center", va="center")
+                ax.text(
+                    left + full[1] + 0.6,
+                    top + full[0] / 2,
+                    "+",
+                    ha="center",
+                    va="center",
+                )
     mid = 1 + min(height - 2.4, full[0]) / 2
     ax.text(s_left - 0.75, mid, "=", ha="center", va="center", fontsize=12)
-    sum_patches, sum_texts = _grid(ax, s_left, 1, total.numpy(), full,
-                                   "sum" if padding == 0 else f"sum, crop {padding}", "sum")
+    sum_patches, sum_texts = _grid(
+        ax,
+        s_left,
+        1,
+        total.numpy(),
+        full,
+        "sum" if padding == 0 else f"sum, crop {padding}",
+        "sum",
+    )
     _shade_cropped(sum_patches, sum_texts, padding)
     ax.text(r_left - 0.75, mid, "→", ha="center", va="center", fontsize=12)
-    _grid(ax, r_left, 1 + padding, result.numpy(), (out_h, out_w), "PyTorch", "result",
-          color=_DONE_COLOR)
-    fig.set_label(f"Transposed convolution of a {h}x{w} input with a {kh}x{kw} kernel, stride "
-                  f"{stride}, padding {padding}: {h * w} partial products summed into a "
-                  f"{out_h}x{out_w} output")
+    _grid(
+        ax,
+        r_left,
+        1 + padding,
+        result.numpy(),
+        (out_h, out_w),
+        "PyTorch",
+        "result",
+        color=_DONE_COLOR,
+    )
+    fig.set_label(
+        f"Transposed convolution of a {h}x{w} input with a {kh}x{kw} kernel, stride "
+        f"{stride}, padding {padding}: {h * w} partial products summed into a "
+        f"{out_h}x{out_w} output"
+    )
     plt.close(fig)
     return fig

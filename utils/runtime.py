@@ -39,12 +39,24 @@ def get_device(verbose: bool = True) -> torch.device:
     if wanted:
         kind = wanted.split(":")[0]
         if kind not in DEVICE_NAMES:
-            raise ValueError(message("get_device", "COURSE_DEVICE",
-                                     "one of cuda, mps, cpu (optionally cuda:N)", wanted))
+            raise ValueError(
+                message(
+                    "get_device",
+                    "COURSE_DEVICE",
+                    "one of cuda, mps, cpu (optionally cuda:N)",
+                    wanted,
+                )
+            )
         if not _available(kind):
-            raise ValueError(message(
-                "get_device", "COURSE_DEVICE", f"a device this machine has (no {kind.upper()} "
-                "device is available here; unset COURSE_DEVICE to pick automatically)", wanted))
+            raise ValueError(
+                message(
+                    "get_device",
+                    "COURSE_DEVICE",
+                    f"a device this machine has (no {kind.upper()} "
+                    "device is available here; unset COURSE_DEVICE to pick automatically)",
+                    wanted,
+                )
+            )
         device, why = torch.device(wanted), "set by COURSE_DEVICE"
     elif torch.cuda.is_available():
         device, why = torch.device("cuda"), f"CUDA GPU: {torch.cuda.get_device_name(0)}"
@@ -52,8 +64,10 @@ def get_device(verbose: bool = True) -> torch.device:
         device, why = torch.device("mps"), "Apple GPU (MPS)"
     else:
         device = torch.device("cpu")
-        why = ("no GPU found)\n  For a GPU on Colab: Runtime > Change runtime type > GPU;"
-               "\n  on Kaggle: Settings > Accelerator > GPU (then rerun")
+        why = (
+            "no GPU found)\n  For a GPU on Colab: Runtime > Change runtime type > GPU;"
+            "\n  on Kaggle: Settings > Accelerator > GPU (then rerun"
+        )
     if verbose:
         print(f"Device: {device} ({why})")
     return device

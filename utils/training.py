@@ -33,7 +33,9 @@ from utils.data import display_path, runs_dir
 from utils.files import TMP_PREFIX, atomic_file
 from utils.runtime import get_profile_name
 
-CHECKPOINT_GLOB = "epoch-*.pt"  # the files of one run: epoch-0001.pt, epoch-0002.pt, ...
+CHECKPOINT_GLOB = (
+    "epoch-*.pt"  # the files of one run: epoch-0001.pt, epoch-0002.pt, ...
+)
 Fingerprint = dict[str, dict[str, str]]  # {what, e.g. "netG's layers": {detail: value}}
 
 
@@ -44,13 +46,20 @@ def _checkpoint_name(epoch: int) -> str:
 
 # --------------------------------------------------------------------------- random states
 
+
 def _rng_states() -> dict[str, Any]:
     """Return the global random states of Python, NumPy and torch as tensors and plain types."""
     version, mt, gauss = random.getstate()
     kind, keys, pos, has_gauss, cached = np.random.get_state()
     states = {
         "python": [version, list(mt), gauss],
-        "numpy": [kind, torch.from_numpy(keys.astype(np.int64)), pos, has_gauss, cached],
+        "numpy": [
+            kind,
+            torch.from_numpy(keys.astype(np.int64)),
+            pos,
+            has_gauss,
+            cached,
+        ],
         "torch": torch.get_rng_state(),
     }
     if torch.cuda.is_available():
@@ -71,6 +80,7 @@ def _set_rng_states(states: dict[str, Any]) -> None:
 
 # --------------------------------------------------------------------------- object states
 
+
 def _state_of(obj: Any) -> Any:
     """Return the saveable state of a module, optimiser, scaler or generator."""
     return obj.get_state() if isinstance(obj, torch.Generator) else obj.state_dict()
@@ -86,9 +96,12 @@ def _load_state(obj: Any, state: Any) -> None:
 
 # --------------------------------------------------------------------------- fingerprints
 
+
 def _config_items(config: Any) -> dict[str, str]:
     """Return ``config`` (a dataclass or a dict) as {name: repr(value)}."""
-    values = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else dict(config)
+    values = (
+        dataclasses.asdict(config) if dataclasses.is_dataclass(config) else dict(config)
+    )
     return {str(name): repr(value) for name, value in values.items()}
 
 
@@ -98,14 +111,21 @@ def _optimizer_settings(optimizer: torch.optim.Optimizer) -> dict[str, str]:
     groups = optimizer.param_groups
     for index, group in enumerate(groups):
         prefix = f"group {index} " if len(groups) > 1 else ""
-        settings.update({f"{prefix}{key}": repr(value) for key, value in group.items()
-                         if key != "params"})
+        settings.update(
+            {
+                f"{prefix}{key}": repr(value)
+                for key, value in group.items()
+                if key != "params"
+            }
+        )
     return settings
 
 
 def _module_layers(module: torch.nn.Module) -> dict[str, str]:
     """Return the module's structure: its printout and the shape of every parameter and buffer."""
-    shapes = {name: str(tuple(tensor.shape)) for name, tensor in module.state_dict().items()}
+    shapes = {
+        name: str(tuple(tensor.shape)) for name, tensor in module.state_dict().items()
+    }
     return {"structure": str(module), **shapes}
 
 
@@ -126,9 +146,16 @@ def _changes(saved: Fingerprint, current: Fingerprint) -> str:
     """Return what differs between two fingerprints in words, or '' when they are the same."""
     objects_changed = saved.get("the objects") != current.get("the objects")
     # with other objects, the parts of an added or dropped object go without saying
-    changed = [part for part in {**saved, **current} if saved.get(part) != current.get(part)
-               and not (objects_changed and part != "the objects"
-                        and (part not in saved or part not in current))]
+    changed = [
+        part
+        for part in {**saved, **current}
+        if saved.get(part) != current.get(part)
+        and not (
+            objects_changed
+            and part != "the objects"
+            and (part not in saved or part not in current)
+        )
+    ]
     if not changed:
         return ""
     details = []
@@ -136,16 +163,25 @@ def _changes(saved: Fingerprint, current: Fingerprint) -> str:
         old, new = saved.get(part), current.get(part)
         if old is None or new is None or part.endswith("'s layers"):
             continue  # given on one side only; a printout of every layer is too long for a line
-        details += [f"{'' if part == 'the objects' else key + ' '}{old.get(key, '(none)')} -> "
-                    f"{new.get(key, '(none)')}" for key in {**old, **new}
-                    if old.get(key) != new.get(key)]
-    details = list(dict.fromkeys(details))  # two optimisers with one new lr: say it once
+        details += [
+            f"{'' if part == 'the objects' else key + ' '}{old.get(key, '(none)')} -> "
+            f"{new.get(key, '(none)')}"
+            for key in {**old, **new}
+            if old.get(key) != new.get(key)
+        ]
+    # two optimisers with one new lr: say it once
+    details = list(dict.fromkeys(details))
     shown = "; ".join(details[:4]) + ("; ..." if len(details) > 4 else "")
-    what = changed[0] if len(changed) == 1 else ", ".join(changed[:-1]) + " and " + changed[-1]
+    what = (
+        changed[0]
+        if len(changed) == 1
+        else ", ".join(changed[:-1]) + " and " + changed[-1]
+    )
     return what + " changed" + (f" ({shown})" if details else "")
 
 
 # --------------------------------------------------------------------------- checkpoints
+
 
 class Checkpoint:
     """The epoch checkpoints of training run ``name`` at this profile, for the named objects.
@@ -158,23 +194,42 @@ class Checkpoint:
             each under its name, e.g. ``netG=netG``.
     """
 
-    def __init__(self, name: str, config: Any = None, fresh: bool = False,
-                 **objects: Any) -> None:
+    def __init__(
+        self, name: str, config: Any = None, fresh: bool = False, **objects: Any
+    ) -> None:
         check_instance("Checkpoint", "name", name, str, "a run name (str)")
         if not name or "/" in name or "\\" in name or name.startswith("."):
             raise ValueError(message("Checkpoint", "name", "a plain folder name", name))
-        if config is not None and not (dataclasses.is_dataclass(config)
-                                       and not isinstance(config, type)):
-            check_instance("Checkpoint", "config", config, Mapping,
-                           "None, a dataclass instance or a dict")
+        if config is not None and not (
+            dataclasses.is_dataclass(config) and not isinstance(config, type)
+        ):
+            check_instance(
+                "Checkpoint",
+                "config",
+                config,
+                Mapping,
+                "None, a dataclass instance or a dict",
+            )
         check_instance("Checkpoint", "fresh", fresh, bool, "True or False")
         if not objects:
-            raise TypeError(message("Checkpoint", "objects", "at least one model, optimiser or "
-                                    "generator, each passed by name (model=model)", objects))
+            raise TypeError(
+                message(
+                    "Checkpoint",
+                    "objects",
+                    "at least one model, optimiser or "
+                    "generator, each passed by name (model=model)",
+                    objects,
+                )
+            )
         for key, obj in objects.items():
             if not (isinstance(obj, torch.Generator) or hasattr(obj, "state_dict")):
-                check_instance("Checkpoint", key, obj, torch.Generator,
-                               "a module, optimiser, scaler or torch.Generator")
+                check_instance(
+                    "Checkpoint",
+                    key,
+                    obj,
+                    torch.Generator,
+                    "a module, optimiser, scaler or torch.Generator",
+                )
         self.folder = runs_dir(f"{name}-{get_profile_name()}")
         self.objects = objects
         self.fingerprint = _fingerprint(config, objects)
@@ -188,25 +243,33 @@ class Checkpoint:
             return []
         return sorted(self.folder.glob(CHECKPOINT_GLOB), reverse=True)
 
-    def restore(self, history: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
+    def restore(
+        self, history: dict[str, Any] | None = None
+    ) -> tuple[int, dict[str, Any]]:
         """Load the newest checkpoint made with the same fingerprint; return (epochs done, history).
 
         Without one, return ``(0, history)`` (``{}`` when ``history`` is None) and leave the
         objects as they are. Prints one line saying which.
         """
         if history is not None:
-            check_instance("Checkpoint.restore", "history", history, dict, "None or a dict")
+            check_instance(
+                "Checkpoint.restore", "history", history, dict, "None or a dict"
+            )
         fresh_history = {} if history is None else history
         where = display_path(self.folder)
         if self._deleted:
-            print(f"Deleted the checkpoints in {where} (fresh=True): training from scratch.")
+            print(
+                f"Deleted the checkpoints in {where} (fresh=True): training from scratch."
+            )
             return 0, fresh_history
         for path in self.files():
             try:
                 payload = torch.load(path, map_location="cpu", weights_only=True)
             except Exception as err:  # a damaged file: fall back to an older one
-                warnings.warn(f"Checkpoint: skipping unreadable {display_path(path)} ({err})",
-                              stacklevel=2)
+                warnings.warn(
+                    f"Checkpoint: skipping unreadable {display_path(path)} ({err})",
+                    stacklevel=2,
+                )
                 continue
             saved = payload.get("fingerprint")
             if not isinstance(saved, dict):
@@ -220,8 +283,10 @@ class Checkpoint:
             for name, obj in self.objects.items():
                 _load_state(obj, payload["states"][name])
             _set_rng_states(payload["rng"])
-            print(f"Resumed after epoch {payload['epoch']} from {display_path(path)}; "
-                  "Checkpoint(..., fresh=True) starts over.")
+            print(
+                f"Resumed after epoch {payload['epoch']} from {display_path(path)}; "
+                "Checkpoint(..., fresh=True) starts over."
+            )
             return payload["epoch"], payload["history"]
         print(f"No checkpoint in {where}: training from scratch.")
         return 0, fresh_history
@@ -243,6 +308,7 @@ class Checkpoint:
         for old in self.files():
             if old != path:
                 old.unlink()
-        for stale in self.folder.glob(f"{TMP_PREFIX}*"):  # left by a process killed mid-write
+        # left by a process killed mid-write
+        for stale in self.folder.glob(f"{TMP_PREFIX}*"):
             stale.unlink(missing_ok=True)
         return path
