@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from utils import conv_arithmetic as ca
-from utils import data, plotting, runtime, training
+from utils import data, plotting, profiles, runtime, training
 
 EIGHTS = np.random.default_rng(0).random((6, 1, 28, 28)).astype(np.float32)
 NAN_EIGHTS = EIGHTS.copy()
@@ -284,6 +284,14 @@ CASES = [
      TypeError, "be a str, got 3"),
 
     # ---- utils.profiles and the notebooks' models (helper C)
+
+    # ---- utils.profiles: DenoiserSizes (helper D)
+    ("DenoiserSizes.epochs_for", "n_images", "no 8s",
+     lambda: profiles.PROFILES["cpu"].denoiser.epochs_for(0),
+     ValueError, "be an int >= 1, got 0"),
+    ("DenoiserSizes.epochs_for", "n_images", "a float",
+     lambda: profiles.PROFILES["cpu"].denoiser.epochs_for(400.0),
+     TypeError, "be an int >= 1, got 400.0"),
 
 ]
 # fmt: on
