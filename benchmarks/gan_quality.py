@@ -73,11 +73,13 @@ def results(notebook: nbformat.NotebookNode) -> dict[str, float]:
 
 
 def faces_used(notebook: nbformat.NotebookNode) -> str:
-    """Return the notebook's ``Faces: ...`` line (which faces it trained on), or ''."""
+    """Return which faces the notebook trained on and how many, from its ``Faces:`` line."""
     for cell in notebook.cells:
         for line in text_outputs(cell).splitlines() if cell.cell_type == "code" else []:
             if line.startswith("Faces: "):
-                return line[len("Faces: "):]
+                source = re.split(r" \(|: ", line[len("Faces: "):])[0]
+                count = re.search(r"([\d,]+) images", line)
+                return f"{source}, {count.group(1)} images" if count else source
     return ""
 
 
@@ -100,7 +102,7 @@ def figures(executed: Any) -> list[Figure]:
     except ValueError as err:
         return [Figure(f"GAN quality{label}", "", error=str(err))]
     faces = faces_used(notebook)
-    faces_note = f"; faces: {faces[:80]}" if faces else ""
+    faces_note = f"; faces: {faces}" if faces else ""
     a_error, b_error = abs(abs(found["a"]) - found["sigma"]), abs(found["b"] - found["mu"])
     answer = f"right answer |a| = sigma = {found['sigma']:g}, b = mu = {found['mu']:g}"
     return [
