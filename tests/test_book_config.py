@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import ast
 import importlib.util
+import os
 import re
+import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
-from IPython.core.inputtransformer2 import TransformerManager
 
 ROOT = Path(__file__).resolve().parents[1]
 LECTURES = ROOT / "lectures"
@@ -20,6 +21,8 @@ TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 REPO_URL = CONFIG["repository"]["url"]
 NOTEBOOKS = sorted(LECTURES.glob("*.ipynb"))
 INSTALL_URL = re.compile(r"git\+([^\s\"'@]+)")
+with open(ROOT / "pyproject.toml", "rb") as _f:
+    VERSION = tomllib.load(_f)["project"]["version"]
 
 
 def toc_files() -> list[str]:
@@ -31,22 +34,6 @@ def first_code_cell(path: Path) -> str:
     """Return the source of the first code cell of notebook ``path``."""
     notebook = nbformat.read(path, as_version=4)
     return next(cell.source for cell in notebook.cells if cell.cell_type == "code")
-
-
-def bootstrap_statement(source: str) -> str:
-    """Return the first statement (the try/except that installs the helpers) as Python code."""
-    python = TransformerManager().transform_cell(source)
-    return ast.unparse(ast.parse(python).body[0])
-
-
-class FakeIPython:
-    """Stands in for ``get_ipython()``: records the magics a cell runs instead of running them."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, str]] = []
-
-    def run_line_magic(self, name: str, line: str) -> None:
-        self.calls.append((name, line))
 
 
 # -- table of contents ----------------------------------------------------------------------
@@ -94,30 +81,72 @@ def test_config_logo_is_the_one_the_project_draws():
 
 # -- the bootstrap cell ------------------------------------------------------------------------
 
+# Runs a notebook's first cell as Colab would, with %pip faked: an install with --target
+# copies this repository's utils/ there, as pip would from the tagged release.
+FIRST_CELL_RUNNER = """
+import pathlib, shutil, sys
+from IPython.core.inputtransformer2 import TransformerManager
+root, cell = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]).read_text()
+
+class FakeIPython:
+    def run_line_magic(self, name, line):
+        line = line.format(**namespace)
+        print("MAGIC", name, line)
+        if "--target" in line:
+            target = pathlib.Path(line.split("--target ")[1].split()[0])
+            shutil.copytree(root / "utils", target / "utils", dirs_exist_ok=True)
+
+namespace = {"get_ipython": FakeIPython}
+exec(TransformerManager().transform_cell(cell), namespace)
+import utils
+print("HELPERS", utils.__file__, getattr(utils, "__course__", None))
+"""
+
+
+def run_first_cell(path: Path, cwd: Path, home: Path) -> str:
+    """Run the first code cell of ``path`` in a fresh Python in ``cwd``; return its output."""
+    cell = cwd / "first_cell.py"
+    cell.write_text(first_code_cell(path))
+    env = {**os.environ, "HOME": str(home), "COURSE_DEVICE": "cpu", "MPLBACKEND": "Agg"}
+    result = subprocess.run([sys.executable, "-c", FIRST_CELL_RUNNER, str(ROOT), str(cell)],
+                            cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_first_code_cell_installs_from_exactly_the_config_repository(path):
+def test_first_cell_installs_the_helpers_of_this_books_version_from_its_repository(path):
     source = first_code_cell(path)
-    assert "%pip install" in source, f"{path.name}: the first code cell does not install the helpers"
     assert INSTALL_URL.findall(source) == [REPO_URL]
+    assert re.search(r'^VERSION = "(.+)"$', source, flags=re.M).group(1) == VERSION
+    assert "@v{VERSION}" in source, f"{path.name}: the install is not pinned to the tag"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_bootstrap_installs_from_the_repository_when_utils_is_missing(path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "utils", None)  # as on Colab: `import utils...` fails
-    ipython = FakeIPython()
-    exec(bootstrap_statement(first_code_cell(path)), {"get_ipython": lambda: ipython})
-    assert len(ipython.calls) == 1
-    magic, line = ipython.calls[0]
-    assert magic == "pip" and line.startswith("install")
-    assert f'"git+{REPO_URL}"' in line
+def test_version_is_one_across_package_citation_changelog_and_helpers():
+    import utils
+
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    assert str(citation["version"]) == VERSION
+    assert re.search(r"^## \[?v?(\d+\.\d+\.\d+)", changelog, flags=re.M).group(1) == VERSION
+    assert utils.__version__ == VERSION
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_bootstrap_installs_nothing_when_utils_is_importable(path):
-    ipython = FakeIPython()
-    exec(bootstrap_statement(first_code_cell(path)), {"get_ipython": lambda: ipython})
-    assert ipython.calls == []
+@pytest.mark.slow
+def test_first_cell_installs_nothing_where_the_helpers_are_importable(tmp_path):
+    out = run_first_cell(NOTEBOOKS[0], tmp_path, tmp_path)
+    assert "MAGIC" not in out
+    assert f"HELPERS {ROOT / 'utils' / '__init__.py'} advanced-conv-models" in out
+
+
+@pytest.mark.slow
+def test_first_cell_puts_the_course_helpers_ahead_of_a_foreign_utils(tmp_path):
+    (tmp_path / "utils.py").write_text("HELLO = 'not the course'\n")  # e.g. a Kaggle script
+    out = run_first_cell(NOTEBOOKS[0], tmp_path, tmp_path)
+    helpers = tmp_path / ".course-helpers" / f"v{VERSION}"
+    assert f"Another module named utils ({tmp_path / 'utils.py'}) came first" in out
+    assert f"--target {helpers} git+{REPO_URL}@v{VERSION}" in out
+    assert f"HELPERS {helpers / 'utils' / '__init__.py'} advanced-conv-models" in out
 
 
 def test_caches_left_by_a_test_run_are_not_book_pages():
