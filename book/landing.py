@@ -93,10 +93,12 @@ def fill_data_table(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         node.replace_self(data_table(Path(app.outdir).parent / "jupyter_execute" / "lectures"))
 
 
-def always_rewrite_pages_with_data_table(app: Sphinx, env: Any, added: set, changed: set,
-                                         removed: set) -> list[str]:
-    """Return the pages that hold a data table: they change whenever a notebook re-runs."""
-    return [doc for doc in env.found_docs if doc.endswith("index") and doc not in changed]
+def pages_with_data_table(app: Sphinx, env: Any, added: set, changed: set,
+                          removed: set) -> list[str]:
+    """Return the landing page when a notebook is about to run again (its table may change)."""
+    index = app.config.root_doc
+    notebooks = {doc for doc in added | changed if str(env.doc2path(doc)).endswith(".ipynb")}
+    return [index] if notebooks and index not in changed else []
 
 
 def add_version(app: Sphinx, config: Any) -> None:
@@ -109,6 +111,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(course_data)
     app.add_directive("course-data", CourseDataDirective)
     app.connect("config-inited", add_version, priority=600)
-    app.connect("env-get-outdated", always_rewrite_pages_with_data_table)
+    app.connect("env-get-outdated", pages_with_data_table)
     app.connect("doctree-resolved", fill_data_table)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": book_version()}
