@@ -218,18 +218,14 @@ def test_both_pipelines_deliver_the_same_images(face_files):
     lecture = faces.lecture_loader(face_files, image_size=16, batch_size=6)
     lecture_images = torch.cat([x for x, _ in torch.utils.data.DataLoader(
         lecture.dataset, batch_size=6, shuffle=False)])  # same order as the files
-    from utils.data import faces_tensor, to_signed_unit
-
-    ours = to_signed_unit(faces_tensor(16, folder=face_files))
+    ours = faces.decode_once(lecture.dataset)
     assert ours.shape == lecture_images.shape == (6, 3, 16, 16)
-    assert torch.allclose(ours, lecture_images, atol=1e-6)
+    assert torch.equal(ours, lecture_images)
 
 
 def test_tensor_epochs_count_every_image_once_per_epoch():
-    from utils.data import TensorBatches
-
     images = torch.zeros(10, 3, 4, 4, dtype=torch.uint8)
-    seconds, count = faces.time_tensor_epochs(TensorBatches(images, 4), epochs=3,
+    seconds, count = faces.time_tensor_epochs(faces.tensor_loader(images, 4), epochs=3,
                                               device=torch.device("cpu"))
     assert count == 10 and seconds >= 0
 
