@@ -3,8 +3,8 @@
 Everything runs notebook 04's own code (its tagged cells, through
 ``benchmarks.notebook_code``): the two training phases under bfloat16 autocast, the
 discriminator's float32 sigmoid, the detached fakes, and a training loop that waits for
-the device once per epoch, not once per batch. Also the face pipelines that the
-benchmark compares: decoding once gives the lecture's images.
+the device once per epoch, not once per batch. (The face pipelines that the benchmark
+compares are tested in test_benchmarks.py.)
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from benchmarks import faces
 from benchmarks.gan_steps import GanSetup
 from benchmarks.notebook_code import GANS, code_cells, definitions, run_source
 from utils.profiles import PROFILES
@@ -169,44 +168,3 @@ def test_on_a_cpu_the_training_cell_leaves_autocast_and_cudnn_autotuning_off(tmp
     namespace, _ = run_training_cell(1, tmp_path, monkeypatch)
     assert namespace["use_amp"] is False
     assert torch.backends.cudnn.benchmark is False
-
-
-# --------------------------------------------------------------------------- face pipelines
-
-@pytest.fixture(scope="module")
-def face_files(tmp_path_factory):
-    return faces.make_face_files(tmp_path_factory.mktemp("faces"), n_images=6, size=24,
-                                 n_classes=2)
-
-
-def test_face_files_are_rgb_pngs_in_imagefolder_layout_and_reused(face_files):
-    from PIL import Image
-
-    files = sorted(face_files.glob("*/*.png"))
-    assert len(files) == 6 and {p.parent.name for p in files} == {"person_00", "person_01"}
-    with Image.open(files[0]) as img:
-        assert img.size == (24, 24) and img.mode == "RGB"
-    before = files[0].stat().st_mtime_ns
-    faces.make_face_files(face_files, n_images=6, size=24, n_classes=2)
-    assert files[0].stat().st_mtime_ns == before
-
-
-def test_decoding_once_gives_the_images_of_the_lectures_loader(face_files):
-    """The comparison is fair: the notebook's tensor holds what the lecture's loader gives."""
-    lecture = faces.lecture_loader(face_files, image_size=16, batch_size=6)
-    ours = faces.decode_once(lecture.dataset)
-    in_order = torch.cat([x for x, _ in DataLoader(lecture.dataset, batch_size=6)])
-    assert ours.shape == (6, 3, 16, 16) and torch.equal(ours, in_order)
-    epoch = torch.cat([x for (x,) in faces.tensor_loader(ours, batch_size=4)])
-    assert sorted(epoch.flatten(1).sum(1).tolist()) == sorted(ours.flatten(1).sum(1).tolist())
-
-
-def test_tensor_epochs_count_every_image_once_per_epoch():
-    loader = faces.tensor_loader(torch.zeros(10, 3, 4, 4), batch_size=4)
-    seconds, count = faces.time_tensor_epochs(loader, epochs=3, device=torch.device("cpu"))
-    assert count == 10 and seconds >= 0
-
-
-def test_fifty_epoch_ratio_counts_the_one_off_decode():
-    # lecture 2 s/epoch; decode once 2 s, then 0.02 s/epoch: 100 s against 3 s
-    assert faces.total_ratio(2.0, 2.0, 0.02, epochs=50) == pytest.approx(100 / 3)
