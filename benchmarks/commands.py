@@ -23,7 +23,13 @@ ROOT = Path(__file__).resolve().parents[1]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # "after set-up": never let a missing or older install stamp start a pip install mid-benchmark
 MAKE = ["make", "--old-file=.venv/.installed"]
-COURSE_VARIABLES = ("COURSE_PROFILE", "COURSE_RUNS", "COURSE_DEVICE", "COURSE_DATA", "FACES_DIR")
+COURSE_VARIABLES = (
+    "COURSE_PROFILE",
+    "COURSE_RUNS",
+    "COURSE_DEVICE",
+    "COURSE_DATA",
+    "FACES_DIR",
+)
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -35,8 +41,14 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 def working_tree_files(root: Path = ROOT) -> list[str]:
     """Return the files of the working tree: tracked, and untracked ones git does not ignore."""
-    out = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=root,
-                         capture_output=True, text=True, check=True, timeout=60)
+    out = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     return [name for name in out.stdout.split("\0") if name and (root / name).is_file()]
 
 
@@ -56,32 +68,55 @@ def scratch_copy(target: Path, root: Path = ROOT) -> Path:
     return target
 
 
-def run_timed(command: list[str], cwd: Path, env: dict[str, str], log: Path,
-              timeout: float) -> tuple[float, str | None]:
+def run_timed(
+    command: list[str], cwd: Path, env: dict[str, str], log: Path, timeout: float
+) -> tuple[float, str | None]:
     """Run ``command``, its output going to ``log``; return (seconds, error or None)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     try:
         with log.open("w") as out:
-            status = subprocess.run(command, cwd=cwd, env=env, stdout=out,
-                                    stderr=subprocess.STDOUT, timeout=timeout).returncode
+            status = subprocess.run(
+                command,
+                cwd=cwd,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
+            ).returncode
     except subprocess.TimeoutExpired:
-        return time.perf_counter() - start, f"timed out after {timeout:.0f} s (log: {log})"
+        return (
+            time.perf_counter() - start,
+            f"timed out after {timeout:.0f} s (log: {log})",
+        )
     seconds = time.perf_counter() - start
-    return seconds, None if status == 0 else f"exit status {status}: {first_problem(log)}"
+    return (
+        seconds,
+        None if status == 0 else f"exit status {status}: {first_problem(log)}",
+    )
 
 
 def first_problem(log: Path) -> str:
     """Return the log's first warning or error line (else its last line) and where the log is."""
-    lines = [ANSI.sub("", line).strip() for line in log.read_text(errors="replace").splitlines()]
+    lines = [
+        ANSI.sub("", line).strip()
+        for line in log.read_text(errors="replace").splitlines()
+    ]
     lines = [line for line in lines if line]
-    problem = next((ln for ln in lines if "WARNING:" in ln or "ERROR:" in ln or "FAILED" in ln),
-                   lines[-1] if lines else "no output")
+    problem = next(
+        (ln for ln in lines if "WARNING:" in ln or "ERROR:" in ln or "FAILED" in ln),
+        lines[-1] if lines else "no output",
+    )
     return f"{problem[:160]} (log: {log})"
 
 
-def measure_book(work: Path, profile: str = "cpu", cached_repeat: int = 3,
-                 cold: bool = True, timeout: float = 3600) -> list[Figure]:
+def measure_book(
+    work: Path,
+    profile: str = "cpu",
+    cached_repeat: int = 3,
+    cold: bool = True,
+    timeout: float = 3600,
+) -> list[Figure]:
     """Return the wall time of ``make book`` cold (1 run) and cached (``cached_repeat`` runs).
 
     Without ``cold`` the first, uncounted build still fills the scratch cache; only the
@@ -92,13 +127,15 @@ def measure_book(work: Path, profile: str = "cpu", cached_repeat: int = 3,
     env = clean_env(COURSE_PROFILE=profile, COURSE_RUNS=str(runs), PYTHONPATH=str(copy))
     logs = work / "logs"
     try:
-        cold_s, cold_error = run_timed([*MAKE, "book"], copy, env, logs / "book-cold.log",
-                                       timeout)
+        cold_s, cold_error = run_timed(
+            [*MAKE, "book"], copy, env, logs / "book-cold.log", timeout
+        )
         cached_s, cached_error = [], cold_error
         if cold_error is None:
             for i in range(cached_repeat):
-                seconds, cached_error = run_timed([*MAKE, "book"], copy, env,
-                                                  logs / f"book-cached-{i}.log", timeout)
+                seconds, cached_error = run_timed(
+                    [*MAKE, "book"], copy, env, logs / f"book-cached-{i}.log", timeout
+                )
                 if cached_error:
                     break
                 cached_s.append(seconds)
@@ -107,12 +144,26 @@ def measure_book(work: Path, profile: str = "cpu", cached_repeat: int = 3,
         shutil.rmtree(copy, ignore_errors=True)
     figures = []
     if cold:
-        figures.append(Figure(f"make book ({profile}), cold: empty cache", "s", [cold_s],
-                              target=600.0, note="1 run (takes minutes); scratch copy",
-                              error=cold_error))
-    figures.append(Figure(f"make book ({profile}), cached: nothing changed", "s", cached_s,
-                          target=15.0, error=cached_error,
-                          note=runs_note(cached_repeat) + " after the cold build"))
+        figures.append(
+            Figure(
+                f"make book ({profile}), cold: empty cache",
+                "s",
+                [cold_s],
+                target=600.0,
+                note="1 run (takes minutes); scratch copy",
+                error=cold_error,
+            )
+        )
+    figures.append(
+        Figure(
+            f"make book ({profile}), cached: nothing changed",
+            "s",
+            cached_s,
+            target=15.0,
+            error=cached_error,
+            note=runs_note(cached_repeat) + " after the cold build",
+        )
+    )
     return figures
 
 
@@ -120,11 +171,24 @@ def measure_tests(work: Path, repeat: int = 1, timeout: float = 3600) -> list[Fi
     """Return the wall time of ``make test`` in the repository (the venv already set up)."""
     samples, error = [], None
     for i in range(repeat):
-        seconds, error = run_timed([*MAKE, "test"], ROOT, clean_env(),
-                                   work / "logs" / f"make-test-{i}.log", timeout)
+        seconds, error = run_timed(
+            [*MAKE, "test"],
+            ROOT,
+            clean_env(),
+            work / "logs" / f"make-test-{i}.log",
+            timeout,
+        )
         samples.append(seconds)
         if error:
             break
     note = runs_note(repeat, "1 run (takes minutes)")
-    return [Figure("make test (after set-up)", "s", samples, target=360.0, note=note,
-                   error=error)]
+    return [
+        Figure(
+            "make test (after set-up)",
+            "s",
+            samples,
+            target=360.0,
+            note=note,
+            error=error,
+        )
+    ]

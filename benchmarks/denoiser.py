@@ -30,8 +30,10 @@ MSE_VALUE = re.compile(r"MSE[^0-9]*?" + NUMBER)
 TRAINED_ON = re.compile(r"trained on ([\d,]+) 8s")
 PROFILE_LINE = re.compile(r"^Profile: (\w+)", re.MULTILINE)
 TARGET_MARGIN = 0.15  # the cpu target: within 15% of the lecture's final training loss
-LECTURE_NOTE = (f"lecture: {lecture_facts.DENOISER_FINAL_LOSS} (its final training loss, "
-                f"{lecture_facts.DENOISER_EPOCHS} epochs on {lecture_facts.DENOISER_EIGHTS:,} 8s)")
+LECTURE_NOTE = (
+    f"lecture: {lecture_facts.DENOISER_FINAL_LOSS} (its final training loss, "
+    f"{lecture_facts.DENOISER_EPOCHS} epochs on {lecture_facts.DENOISER_EIGHTS:,} 8s)"
+)
 
 
 def cpu_target() -> float:
@@ -79,11 +81,14 @@ def held_out_mse(notebook: nbformat.NotebookNode) -> dict[str, float]:
             match = MSE_VALUE.search(line)
             lower = line.lower()
             if match and "nois" in lower and "ratio" not in lower:
-                found.setdefault("denoised" if "denois" in lower else "noisy",
-                                 float(match.group(1)))
+                found.setdefault(
+                    "denoised" if "denois" in lower else "noisy", float(match.group(1))
+                )
     missing = {"noisy", "denoised"} - set(found)
     if missing:
-        raise ValueError(f"held_out_mse: no printed held-out MSE line for {sorted(missing)}")
+        raise ValueError(
+            f"held_out_mse: no printed held-out MSE line for {sorted(missing)}"
+        )
     return found
 
 
@@ -93,12 +98,14 @@ def training_images(notebook: nbformat.NotebookNode) -> int:
         match = TRAINED_ON.search(text)
         if match:
             return int(match.group(1).replace(",", ""))
-    raise ValueError(f"training_images: the cell tagged {TAG!r} prints no "
-                     "'trained on <N> 8s' line")
+    raise ValueError(
+        f"training_images: the cell tagged {TAG!r} prints no 'trained on <N> 8s' line"
+    )
 
 
-def training_seconds(execution: Execution, section: str = "## 2.2",
-                     marker: str = "backward()") -> float:
+def training_seconds(
+    execution: Execution, section: str = "## 2.2", marker: str = "backward()"
+) -> float:
     """Return the time of the code cells in ``section`` that call ``marker`` (its training loop)."""
     if execution.notebook is None:
         raise ValueError("training_seconds: the execution holds no notebook")
@@ -109,7 +116,9 @@ def training_seconds(execution: Execution, section: str = "## 2.2",
         elif inside and marker in cell.source:
             chosen.add(index)
     if not chosen:
-        raise ValueError(f"training_seconds: no code cell calling {marker} under {section!r}")
+        raise ValueError(
+            f"training_seconds: no code cell calling {marker} under {section!r}"
+        )
     return sum(s for i, s in execution.cell_seconds if i in chosen)
 
 
@@ -141,30 +150,62 @@ def figures(executed: nbformat.NotebookNode | Execution) -> list[Figure]:
         mse = held_out_mse(notebook)
         n_eights = training_images(notebook)
     except ValueError as err:
-        return [Figure(f"denoiser held-out MSE, denoised output {label}", "MSE",
-                       target=target, error=str(err), note=LECTURE_NOTE)]
+        return [
+            Figure(
+                f"denoiser held-out MSE, denoised output {label}",
+                "MSE",
+                target=target,
+                error=str(err),
+                note=LECTURE_NOTE,
+            )
+        ]
     full = n_eights >= lecture_facts.DENOISER_EIGHTS
     data = f"trained on {n_eights:,} 8s ({'full MNIST' if full else 'fewer than the lecture'})"
-    why_not = (f"offline (only the bundled subset's {n_eights:,} 8s)" if profile in ("cpu", "gpu")
-               else f"the {profile} profile trains on {n_eights:,} 8s")
+    why_not = (
+        f"offline (only the bundled subset's {n_eights:,} 8s)"
+        if profile in ("cpu", "gpu")
+        else f"the {profile} profile trains on {n_eights:,} 8s"
+    )
     rows = [
-        Figure(f"denoiser held-out MSE, denoised output {label}", "MSE", [mse["denoised"]],
-               target=target, note=f"{data}; {LECTURE_NOTE}"
-               + ("; target: the lecture's + 15%" if target is not None else "")),
-        Figure(f"denoiser held-out MSE, noisy input {label}", "MSE", [mse["noisy"]],
-               note=f"{data}; printed by 02_autoencoders"),
-        Figure(f"denoiser held-out MSE with the full 8s {label}", "MSE",
-               [mse["denoised"]] if full else [],
-               note=LECTURE_NOTE if full else
-               f"not measured: {why_not}"),
+        Figure(
+            f"denoiser held-out MSE, denoised output {label}",
+            "MSE",
+            [mse["denoised"]],
+            target=target,
+            note=f"{data}; {LECTURE_NOTE}"
+            + ("; target: the lecture's + 15%" if target is not None else ""),
+        ),
+        Figure(
+            f"denoiser held-out MSE, noisy input {label}",
+            "MSE",
+            [mse["noisy"]],
+            note=f"{data}; printed by 02_autoencoders",
+        ),
+        Figure(
+            f"denoiser held-out MSE with the full 8s {label}",
+            "MSE",
+            [mse["denoised"]] if full else [],
+            note=LECTURE_NOTE if full else f"not measured: {why_not}",
+        ),
     ]
     if isinstance(executed, Execution):
         try:
-            rows.append(Figure(f"denoiser: training time {label}", "s",
-                               [training_seconds(executed)],
-                               note="the 2.2 training cell, nbclient timing"))
+            rows.append(
+                Figure(
+                    f"denoiser: training time {label}",
+                    "s",
+                    [training_seconds(executed)],
+                    note="the 2.2 training cell, nbclient timing",
+                )
+            )
         except ValueError as err:
             rows.append(Figure(f"denoiser: training time {label}", "s", error=str(err)))
-        rows.append(Figure(f"denoiser: whole notebook {label}", "s", [executed.seconds],
-                           note="the same execution"))
+        rows.append(
+            Figure(
+                f"denoiser: whole notebook {label}",
+                "s",
+                [executed.seconds],
+                note="the same execution",
+            )
+        )
     return rows

@@ -27,11 +27,14 @@ from utils.data import faces_root
 BATCH_SIZE = 64
 IMAGE_SIZE = 128  # the gpu profile's (the lecture's) image size
 FILE_SIZE = 160  # Kaggle's "Extracted Faces" are 160x160 PNGs
-EPOCHS_FOR_TOTAL = 50  # the gpu profile's epochs, for the ratio that includes the decode
+EPOCHS_FOR_TOTAL = (
+    50  # the gpu profile's epochs, for the ratio that includes the decode
+)
 
 
-def make_face_files(folder: Path, n_images: int = 1000, size: int = FILE_SIZE,
-                    n_classes: int = 10) -> Path:
+def make_face_files(
+    folder: Path, n_images: int = 1000, size: int = FILE_SIZE, n_classes: int = 10
+) -> Path:
     """Write ``n_images`` RGB PNGs of ``size`` x ``size`` made from the bundled faces; return ``folder``.
 
     Each bundled 25x25 grey face is enlarged, tinted, shifted, sometimes mirrored and given
@@ -39,21 +42,33 @@ def make_face_files(folder: Path, n_images: int = 1000, size: int = FILE_SIZE,
     An existing folder written with the same settings is reused.
     """
     if n_images < 1 or size < 8 or n_classes < 1:
-        raise ValueError(f"make_face_files: need n_images >= 1, size >= 8 and n_classes >= 1, "
-                         f"got {n_images}, {size}, {n_classes}")
-    settings = {"n_images": n_images, "size": size, "n_classes": n_classes, "version": 1}
+        raise ValueError(
+            f"make_face_files: need n_images >= 1, size >= 8 and n_classes >= 1, "
+            f"got {n_images}, {size}, {n_classes}"
+        )
+    settings = {
+        "n_images": n_images,
+        "size": size,
+        "n_classes": n_classes,
+        "version": 1,
+    }
     marker = folder / "settings.json"
     if marker.exists() and json.loads(marker.read_text()) == settings:
         return folder
-    sources = sorted(p for p in faces_root(verbose=False).rglob("*")
-                     if p.suffix.lower() in {".png", ".jpg", ".jpeg"})
+    sources = sorted(
+        p
+        for p in faces_root(verbose=False).rglob("*")
+        if p.suffix.lower() in {".png", ".jpg", ".jpeg"}
+    )
     rng = np.random.default_rng(0)
     for i in range(n_images):
         with Image.open(sources[i % len(sources)]) as img:
-            grey = np.asarray(img.convert("L").resize((size + 8, size + 8), Image.BICUBIC),
-                              dtype=np.float32)
+            grey = np.asarray(
+                img.convert("L").resize((size + 8, size + 8), Image.BICUBIC),
+                dtype=np.float32,
+            )
         dx, dy = rng.integers(0, 9, size=2)
-        grey = grey[dy:dy + size, dx:dx + size]
+        grey = grey[dy : dy + size, dx : dx + size]
         if rng.random() < 0.5:
             grey = grey[:, ::-1]
         tint = rng.uniform(0.8, 1.2, size=3)
@@ -71,16 +86,24 @@ def _sync(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-def lecture_loader(folder: Path, image_size: int = IMAGE_SIZE, batch_size: int = BATCH_SIZE,
-                   num_workers: int = 0) -> DataLoader:
+def lecture_loader(
+    folder: Path,
+    image_size: int = IMAGE_SIZE,
+    batch_size: int = BATCH_SIZE,
+    num_workers: int = 0,
+) -> DataLoader:
     """Return the lecture's loader: ImageFolder + Resize + ToTensor + Normalize, shuffled."""
-    transform = transforms.Compose([
-        transforms.Resize(image_size),
-        transforms.ToTensor(),
-        transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5)),
-    ])
+    transform = transforms.Compose(
+        [
+            transforms.Resize(image_size),
+            transforms.ToTensor(),
+            transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5)),
+        ]
+    )
     dataset = datasets.ImageFolder(folder, transform=transform)
-    return DataLoader(dataset, batch_size=batch_size, shuffle=True, num_workers=num_workers)
+    return DataLoader(
+        dataset, batch_size=batch_size, shuffle=True, num_workers=num_workers
+    )
 
 
 def time_lecture_epoch(loader: DataLoader, device: torch.device) -> tuple[float, int]:
@@ -103,8 +126,9 @@ def tensor_loader(images: torch.Tensor, batch_size: int = BATCH_SIZE) -> DataLoa
     return DataLoader(TensorDataset(images), batch_size=batch_size, shuffle=True)
 
 
-def time_tensor_epochs(loader: DataLoader, epochs: int,
-                       device: torch.device) -> tuple[float, int]:
+def time_tensor_epochs(
+    loader: DataLoader, epochs: int, device: torch.device
+) -> tuple[float, int]:
     """Return (seconds per epoch, images per epoch) of the notebook's loader over ``epochs``."""
     start, count = time.perf_counter(), 0
     for _ in range(epochs):
@@ -122,22 +146,33 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
-def total_ratio(lecture_epoch_s: float, decode_s: float, tensor_epoch_s: float,
-                epochs: int = EPOCHS_FOR_TOTAL) -> float:
+def total_ratio(
+    lecture_epoch_s: float,
+    decode_s: float,
+    tensor_epoch_s: float,
+    epochs: int = EPOCHS_FOR_TOTAL,
+) -> float:
     """Return how many times faster ``epochs`` epochs are with decode-once, counting its decode."""
     return epochs * lecture_epoch_s / (decode_s + epochs * tensor_epoch_s)
 
 
-def measure(work: Path, repeat: int = 3, device: torch.device | None = None,
-            n_images: int = 1000, inner_epochs: int = 10,
-            workers_compared: int = 2) -> list[Figure]:
+def measure(
+    work: Path,
+    repeat: int = 3,
+    device: torch.device | None = None,
+    n_images: int = 1000,
+    inner_epochs: int = 10,
+    workers_compared: int = 2,
+) -> list[Figure]:
     """Return the face-pipeline figures: images/s of each pipeline, decode cost and the ratios.
 
     The two pipelines alternate epoch by epoch (after one warm-up epoch each), so a busy
     machine slows both alike; each ratio sample pairs one epoch of each.
     """
     device = torch.device("cpu") if device is None else device
-    folder = make_face_files(work / f"faces-{FILE_SIZE}px-{n_images}", n_images=n_images)
+    folder = make_face_files(
+        work / f"faces-{FILE_SIZE}px-{n_images}", n_images=n_images
+    )
     loader = lecture_loader(folder)
     time_lecture_epoch(loader, device)  # warm-up: page cache, allocator
     decode_s = []
@@ -157,22 +192,49 @@ def measure(work: Path, repeat: int = 3, device: torch.device | None = None,
     n = len(images)
     size = f"{n:,} PNGs {FILE_SIZE}x{FILE_SIZE} -> {IMAGE_SIZE}, batch {BATCH_SIZE}, {device.type}"
     figures = [
-        Figure("faces: lecture pipeline (ImageFolder, workers 0)", "images/s",
-               [n / s for s in lecture_s], note=size),
-        Figure("faces: notebook pipeline (decoded once, TensorDataset)", "images/s",
-               [n / s for s in tensor_s], note=f"each run: mean of {inner_epochs} epochs"),
-        Figure("faces: notebook's one-off decode + resize", "s", decode_s,
-               note="the lecture's transform once, once per session"),
-        Figure("faces: notebook / lecture images/s", "x", ratios, target=10.0,
-               comparison=">=", note="epochs interleaved, ratio per pair"),
-        Figure(f"faces: {EPOCHS_FOR_TOTAL} epochs incl. decode, notebook / lecture", "x",
-               totals, note="lecture epochs vs decode once + tensor epochs"),
+        Figure(
+            "faces: lecture pipeline (ImageFolder, workers 0)",
+            "images/s",
+            [n / s for s in lecture_s],
+            note=size,
+        ),
+        Figure(
+            "faces: notebook pipeline (decoded once, TensorDataset)",
+            "images/s",
+            [n / s for s in tensor_s],
+            note=f"each run: mean of {inner_epochs} epochs",
+        ),
+        Figure(
+            "faces: notebook's one-off decode + resize",
+            "s",
+            decode_s,
+            note="the lecture's transform once, once per session",
+        ),
+        Figure(
+            "faces: notebook / lecture images/s",
+            "x",
+            ratios,
+            target=10.0,
+            comparison=">=",
+            note="epochs interleaved, ratio per pair",
+        ),
+        Figure(
+            f"faces: {EPOCHS_FOR_TOTAL} epochs incl. decode, notebook / lecture",
+            "x",
+            totals,
+            note="lecture epochs vs decode once + tensor epochs",
+        ),
     ]
     if workers_compared:
         loader_w = lecture_loader(folder, num_workers=workers_compared)
         time_lecture_epoch(loader_w, device)
         seconds_w = [time_lecture_epoch(loader_w, device)[0] for _ in range(repeat)]
-        figures.append(Figure(f"faces: lecture pipeline, workers {workers_compared}",
-                              "images/s", [n / s for s in seconds_w],
-                              note="for comparison: the lecture's loader with workers"))
+        figures.append(
+            Figure(
+                f"faces: lecture pipeline, workers {workers_compared}",
+                "images/s",
+                [n / s for s in seconds_w],
+                note="for comparison: the lecture's loader with workers",
+            )
+        )
     return figures

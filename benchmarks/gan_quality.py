@@ -26,9 +26,13 @@ from benchmarks.results import Figure
 NUMBER = r"(-?[0-9]*\.?[0-9]+)"
 FINAL_D = re.compile(rf"D\(x\) {NUMBER}\s+D\(G\(z\)\) {NUMBER}")
 DIVERSITY = re.compile(rf"sample diversity: {NUMBER}")
-LINE_GAN = re.compile(rf"a = {NUMBER}, b = {NUMBER}; the data has sigma = {NUMBER}, "
-                      rf"mu = {NUMBER}")
-NO_LECTURE_VALUE = "the lecture logs it per epoch; its facts page records no final value"
+LINE_GAN = re.compile(
+    rf"a = {NUMBER}, b = {NUMBER}; the data has sigma = {NUMBER}, "
+    rf"mu = {NUMBER}"
+)
+NO_LECTURE_VALUE = (
+    "the lecture logs it per epoch; its facts page records no final value"
+)
 ONE_D_TOLERANCE = 0.1  # how close |a| and b must come to sigma and mu
 
 
@@ -45,11 +49,16 @@ def text_outputs(cell: nbformat.NotebookNode) -> str:
 
 def tagged_text(notebook: nbformat.NotebookNode, tag: str) -> str:
     """Return the printed text of the one code cell tagged ``tag``; ValueError if not one."""
-    cells = [cell for cell in notebook.cells if cell.cell_type == "code"
-             and tag in cell.get("metadata", {}).get("tags", [])]
+    cells = [
+        cell
+        for cell in notebook.cells
+        if cell.cell_type == "code" and tag in cell.get("metadata", {}).get("tags", [])
+    ]
     if len(cells) != 1:
-        raise ValueError(f"tagged_text: the notebook must have one code cell tagged {tag!r}, "
-                         f"got {len(cells)}")
+        raise ValueError(
+            f"tagged_text: the notebook must have one code cell tagged {tag!r}, "
+            f"got {len(cells)}"
+        )
     return text_outputs(cells[0])
 
 
@@ -57,19 +66,32 @@ def _search(pattern: re.Pattern[str], text: str, what: str) -> tuple[float, ...]
     """Return the numbers ``pattern`` captures in ``text``; ValueError naming ``what``."""
     match = pattern.search(text)
     if match is None:
-        raise ValueError(f"gan_quality: no printed {what} (looked for /{pattern.pattern}/)")
+        raise ValueError(
+            f"gan_quality: no printed {what} (looked for /{pattern.pattern}/)"
+        )
     return tuple(float(group) for group in match.groups())
 
 
 def results(notebook: nbformat.NotebookNode) -> dict[str, float]:
     """Return the printed results: d_real, d_fake, diversity, a, b, sigma, mu."""
-    d_real, d_fake = _search(FINAL_D, tagged_text(notebook, "dcgan-training"),
-                             "last-epoch D(x) and D(G(z))")
-    (diversity,) = _search(DIVERSITY, tagged_text(notebook, "diversity"), "sample diversity")
-    a, b, sigma, mu = _search(LINE_GAN, tagged_text(notebook, "gan1d-result"),
-                              "1-D generator")
-    return {"d_real": d_real, "d_fake": d_fake, "diversity": diversity,
-            "a": a, "b": b, "sigma": sigma, "mu": mu}
+    d_real, d_fake = _search(
+        FINAL_D, tagged_text(notebook, "dcgan-training"), "last-epoch D(x) and D(G(z))"
+    )
+    (diversity,) = _search(
+        DIVERSITY, tagged_text(notebook, "diversity"), "sample diversity"
+    )
+    a, b, sigma, mu = _search(
+        LINE_GAN, tagged_text(notebook, "gan1d-result"), "1-D generator"
+    )
+    return {
+        "d_real": d_real,
+        "d_fake": d_fake,
+        "diversity": diversity,
+        "a": a,
+        "b": b,
+        "sigma": sigma,
+        "mu": mu,
+    }
 
 
 def faces_used(notebook: nbformat.NotebookNode) -> str:
@@ -77,7 +99,7 @@ def faces_used(notebook: nbformat.NotebookNode) -> str:
     for cell in notebook.cells:
         for line in text_outputs(cell).splitlines() if cell.cell_type == "code" else []:
             if line.startswith("Faces: "):
-                source = re.split(r" \(|: ", line[len("Faces: "):])[0]
+                source = re.split(r" \(|: ", line[len("Faces: ") :])[0]
                 count = re.search(r"([\d,]+) images", line)
                 return f"{source}, {count.group(1)} images" if count else source
     return ""
@@ -103,21 +125,48 @@ def figures(executed: Any) -> list[Figure]:
         return [Figure(f"GAN quality{label}", "", error=str(err))]
     faces = faces_used(notebook)
     faces_note = f"; faces: {faces}" if faces else ""
-    a_error, b_error = abs(abs(found["a"]) - found["sigma"]), abs(found["b"] - found["mu"])
+    a_error, b_error = (
+        abs(abs(found["a"]) - found["sigma"]),
+        abs(found["b"] - found["mu"]),
+    )
     answer = f"right answer |a| = sigma = {found['sigma']:g}, b = mu = {found['mu']:g}"
     return [
-        Figure(f"DCGAN final D(x){label}", "probability", [found["d_real"]],
-               note=f"last epoch's mean; {NO_LECTURE_VALUE}{faces_note}"),
-        Figure(f"DCGAN final D(G(z)){label}", "probability", [found["d_fake"]],
-               note=f"last epoch's mean; {NO_LECTURE_VALUE}"),
-        Figure(f"DCGAN sample diversity{label}", "ratio", [found["diversity"]],
-               note="mean pairwise distance of 64 fixed-noise samples / of 64 real faces; "
-                    "near 0 = mode collapse; the lecture has no such number"),
-        Figure(f"1-D GAN learned |a|{label}", "", [abs(found["a"])],
-               note=f"sigma = {found['sigma']:g}; not in the lecture"),
-        Figure(f"1-D GAN learned b{label}", "", [found["b"]],
-               note=f"mu = {found['mu']:g}; not in the lecture"),
-        Figure(f"1-D GAN error of |a| and b{label}", "", [max(a_error, b_error)],
-               target=ONE_D_TOLERANCE, note=f"the larger of ||a| - sigma| and |b - mu|; "
-                                            f"{answer}"),
+        Figure(
+            f"DCGAN final D(x){label}",
+            "probability",
+            [found["d_real"]],
+            note=f"last epoch's mean; {NO_LECTURE_VALUE}{faces_note}",
+        ),
+        Figure(
+            f"DCGAN final D(G(z)){label}",
+            "probability",
+            [found["d_fake"]],
+            note=f"last epoch's mean; {NO_LECTURE_VALUE}",
+        ),
+        Figure(
+            f"DCGAN sample diversity{label}",
+            "ratio",
+            [found["diversity"]],
+            note="mean pairwise distance of 64 fixed-noise samples / of 64 real faces; "
+            "near 0 = mode collapse; the lecture has no such number",
+        ),
+        Figure(
+            f"1-D GAN learned |a|{label}",
+            "",
+            [abs(found["a"])],
+            note=f"sigma = {found['sigma']:g}; not in the lecture",
+        ),
+        Figure(
+            f"1-D GAN learned b{label}",
+            "",
+            [found["b"]],
+            note=f"mu = {found['mu']:g}; not in the lecture",
+        ),
+        Figure(
+            f"1-D GAN error of |a| and b{label}",
+            "",
+            [max(a_error, b_error)],
+            target=ONE_D_TOLERANCE,
+            note=f"the larger of ||a| - sigma| and |b - mu|; {answer}",
+        ),
     ]

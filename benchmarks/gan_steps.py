@@ -45,8 +45,9 @@ class GanSetup:
             CUDA GPUs with native bfloat16.
     """
 
-    def __init__(self, sizes: GanSizes, device: torch.device | str = "cpu",
-                 use_amp: bool = False) -> None:
+    def __init__(
+        self, sizes: GanSizes, device: torch.device | str = "cpu", use_amp: bool = False
+    ) -> None:
         self.sizes = sizes
         self.device = torch.device(device)
         self.namespace: dict[str, Any] = definitions(GANS, "dcgan-definitions")
@@ -85,7 +86,9 @@ def peak_rss_mib(status: Path = Path("/proc/self/status")) -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024  # kB
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return maxrss / 1024 / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS, else KiB
+    return (
+        maxrss / 1024 / (1024 if sys.platform == "darwin" else 1)
+    )  # bytes on macOS, else KiB
 
 
 def run_child(profile: str, steps: int, warmup: int) -> dict[str, object]:
@@ -101,25 +104,46 @@ def run_child(profile: str, steps: int, warmup: int) -> dict[str, object]:
         _sync(gan.device)
         if i >= warmup:
             times.append(time.perf_counter() - start)
-    return {"profile": profile, "batch_size": gan.sizes.batch_size,
-            "image_size": gan.sizes.image_size,
-            "step_s": times, "peak_rss_mib": peak_rss_mib(), "import_rss_mib": before_models}
+    return {
+        "profile": profile,
+        "batch_size": gan.sizes.batch_size,
+        "image_size": gan.sizes.image_size,
+        "step_s": times,
+        "peak_rss_mib": peak_rss_mib(),
+        "import_rss_mib": before_models,
+    }
 
 
-def measure_profile(profile: str, steps: int, warmup: int, runs: int = 1,
-                    timeout: float = 1800) -> list[Figure]:
+def measure_profile(
+    profile: str, steps: int, warmup: int, runs: int = 1, timeout: float = 1800
+) -> list[Figure]:
     """Return steps/s (one sample per timed step) and peak RSS (one per child) for ``profile``."""
     step_s: list[float] = []
     peaks: list[float] = []
     imported: list[float] = []
     error, info = None, {}
     for _ in range(runs):
-        cmd = [sys.executable, "-m", "benchmarks.gan_steps", profile,
-               "--steps", str(steps), "--warmup", str(warmup)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "benchmarks.gan_steps",
+            profile,
+            "--steps",
+            str(steps),
+            "--warmup",
+            str(warmup),
+        ]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         try:
-            out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env,
-                                 timeout=timeout, check=True)
+            out = subprocess.run(
+                cmd,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=timeout,
+                check=True,
+            )
             info = json.loads(out.stdout.strip().splitlines()[-1])
         except (subprocess.SubprocessError, ValueError, IndexError) as err:
             stderr = getattr(err, "stderr", "") or ""
@@ -129,16 +153,30 @@ def measure_profile(profile: str, steps: int, warmup: int, runs: int = 1,
         peaks.append(info["peak_rss_mib"])
         imported.append(info["import_rss_mib"])
     sizes = PROFILES[profile].gan
-    desc = (f"{sizes.image_size}px, width {sizes.width}, batch {sizes.batch_size}; "
-            f"{steps} steps after {warmup} warm-up")
+    desc = (
+        f"{sizes.image_size}px, width {sizes.width}, batch {sizes.batch_size}; "
+        f"{steps} steps after {warmup} warm-up"
+    )
     if runs > 1:
         desc += f", x{runs} processes"
     return [
-        Figure(f"DCGAN {profile} sizes: training steps/s (CPU)", "steps/s",
-               [1 / s for s in step_s], note=desc, error=error),
-        Figure(f"DCGAN {profile} sizes: peak resident memory", "MiB", peaks,
-               note=f"VmHWM of the child; {median(imported):.0f} MiB of it before building "
-                    "the models" if imported else "VmHWM of the child", error=error),
+        Figure(
+            f"DCGAN {profile} sizes: training steps/s (CPU)",
+            "steps/s",
+            [1 / s for s in step_s],
+            note=desc,
+            error=error,
+        ),
+        Figure(
+            f"DCGAN {profile} sizes: peak resident memory",
+            "MiB",
+            peaks,
+            note=f"VmHWM of the child; {median(imported):.0f} MiB of it before building "
+            "the models"
+            if imported
+            else "VmHWM of the child",
+            error=error,
+        ),
     ]
 
 

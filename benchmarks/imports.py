@@ -29,7 +29,9 @@ def parse_importtime(report: str, module: str) -> dict[str, float]:
     for line in report.splitlines():
         match = LINE.match(line)
         if match:
-            entries.append((len(match.group(3)), match.group(4), int(match.group(2)) / 1e6))
+            entries.append(
+                (len(match.group(3)), match.group(4), int(match.group(2)) / 1e6)
+            )
     target = next((i for i, e in enumerate(entries) if e[1] == module), None)
     if target is None:
         raise ValueError(f"parse_importtime: module {module!r} is not in the report")
@@ -45,20 +47,38 @@ def parse_importtime(report: str, module: str) -> dict[str, float]:
 
 def import_times(module: str = "utils.plotting") -> dict[str, float]:
     """Return the import-time split of ``module`` measured in a fresh interpreter."""
-    out = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
-                         cwd=ROOT, capture_output=True, text=True, check=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
     return parse_importtime(out.stderr, module)
 
 
-def measure(repeat: int = 3, module: str = "utils.plotting", top: int = 3) -> list[Figure]:
+def measure(
+    repeat: int = 3, module: str = "utils.plotting", top: int = 3
+) -> list[Figure]:
     """Return the import time of ``module`` and of its ``top`` largest direct imports."""
     samples: dict[str, list[float]] = defaultdict(list)
     for _ in range(repeat):
         for name, seconds in import_times(module).items():
             samples[name].append(seconds)
-    parts = sorted((name for name in samples if name != module),
-                   key=lambda name: -max(samples[name]))[:top]
-    figures = [Figure(f"import {module} (fresh interpreter)", "s", samples[module],
-                      note="python -X importtime; every notebook's first cell")]
-    figures += [Figure(f"  of which import {name}", "s", samples[name]) for name in parts]
+    parts = sorted(
+        (name for name in samples if name != module),
+        key=lambda name: -max(samples[name]),
+    )[:top]
+    figures = [
+        Figure(
+            f"import {module} (fresh interpreter)",
+            "s",
+            samples[module],
+            note="python -X importtime; every notebook's first cell",
+        )
+    ]
+    figures += [
+        Figure(f"  of which import {name}", "s", samples[name]) for name in parts
+    ]
     return figures

@@ -19,9 +19,13 @@ from benchmarks.results import Figure
 
 TAG = "heldout-mse"
 NUMBER = r"([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)"
-BOTH_INPUTS_ROW = re.compile(rf"^image \+ table\s+{NUMBER}\s+{NUMBER}\s*$", re.MULTILINE)
+BOTH_INPUTS_ROW = re.compile(
+    rf"^image \+ table\s+{NUMBER}\s+{NUMBER}\s*$", re.MULTILINE
+)
 PROFILE_LINE = re.compile(r"^Profile: (\w+)", re.MULTILINE)
-NO_LECTURE_NUMBER = "the lecture trains no multi-input model: no lecture number to compare with"
+NO_LECTURE_NUMBER = (
+    "the lecture trains no multi-input model: no lecture number to compare with"
+)
 
 
 def cell_text(cell: nbformat.NotebookNode) -> str:
@@ -37,11 +41,15 @@ def cell_text(cell: nbformat.NotebookNode) -> str:
 
 def tagged_text(notebook: nbformat.NotebookNode, tag: str) -> str:
     """Return the printed text of the one code cell tagged ``tag``; ValueError if not one."""
-    cells = [cell for cell in notebook.cells
-             if cell.cell_type == "code" and tag in cell.get("metadata", {}).get("tags", [])]
+    cells = [
+        cell
+        for cell in notebook.cells
+        if cell.cell_type == "code" and tag in cell.get("metadata", {}).get("tags", [])
+    ]
     if len(cells) != 1:
-        raise ValueError(f"tagged_text: expected one code cell tagged {tag!r}, "
-                         f"got {len(cells)}")
+        raise ValueError(
+            f"tagged_text: expected one code cell tagged {tag!r}, got {len(cells)}"
+        )
     return cell_text(cells[0])
 
 
@@ -60,8 +68,10 @@ def held_out_mse(notebook: nbformat.NotebookNode) -> tuple[float, float]:
     """
     match = BOTH_INPUTS_ROW.search(tagged_text(notebook, TAG))
     if match is None:
-        raise ValueError(f"held_out_mse: the cell tagged {TAG!r} prints no "
-                         "'image + table <MSE> <best possible>' row")
+        raise ValueError(
+            f"held_out_mse: the cell tagged {TAG!r} prints no "
+            "'image + table <MSE> <best possible>' row"
+        )
     return float(match.group(1)), float(match.group(2))
 
 
@@ -90,15 +100,36 @@ def figures(executed: nbformat.NotebookNode | Execution) -> list[Figure]:
             raise ValueError(f"the notebook failed: {error or 'no executed notebook'}")
         mse, best = held_out_mse(notebook)
     except ValueError as err:
-        return [Figure(f"multi-input held-out MSE, image + table {label}", "MSE",
-                       error=str(err), note=NO_LECTURE_NUMBER)]
+        return [
+            Figure(
+                f"multi-input held-out MSE, image + table {label}",
+                "MSE",
+                error=str(err),
+                note=NO_LECTURE_NUMBER,
+            )
+        ]
     source = f"printed by 05_multi_input_networks; {NO_LECTURE_NUMBER}"
     rows = [
-        Figure(f"multi-input held-out MSE, image + table {label}", "MSE", [mse], note=source),
-        Figure(f"multi-input best possible MSE (the generator's noise) {label}", "MSE", [best],
-               note=source),
+        Figure(
+            f"multi-input held-out MSE, image + table {label}",
+            "MSE",
+            [mse],
+            note=source,
+        ),
+        Figure(
+            f"multi-input best possible MSE (the generator's noise) {label}",
+            "MSE",
+            [best],
+            note=source,
+        ),
     ]
     if best > 0:
-        rows.append(Figure(f"multi-input held-out MSE / best possible {label}", "x",
-                           [mse / best], note=f"1 is the best possible; {NO_LECTURE_NUMBER}"))
+        rows.append(
+            Figure(
+                f"multi-input held-out MSE / best possible {label}",
+                "x",
+                [mse / best],
+                note=f"1 is the best possible; {NO_LECTURE_NUMBER}",
+            )
+        )
     return rows

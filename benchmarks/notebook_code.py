@@ -31,11 +31,16 @@ def code_cells(path: str | Path) -> list[nbformat.NotebookNode]:
 def tagged_sources(path: str | Path, tags: str | Iterable[str]) -> list[str]:
     """Return the source of each code cell of ``path`` carrying one of ``tags``, in order."""
     wanted = {tags} if isinstance(tags, str) else set(tags)
-    sources = [cell.source for cell in code_cells(path)
-               if wanted & set(cell.get("metadata", {}).get("tags", []))]
+    sources = [
+        cell.source
+        for cell in code_cells(path)
+        if wanted & set(cell.get("metadata", {}).get("tags", []))
+    ]
     if not sources:
-        raise ValueError(f"tagged_sources: notebook {path} must have a code cell tagged "
-                         f"{' or '.join(sorted(wanted))}, got none")
+        raise ValueError(
+            f"tagged_sources: notebook {path} must have a code cell tagged "
+            f"{' or '.join(sorted(wanted))}, got none"
+        )
     return sources
 
 
@@ -44,8 +49,9 @@ def run_source(source: str, namespace: dict[str, Any], label: str) -> None:
     exec(compile(MAGIC.sub(r"\1pass", source), label, "exec"), namespace)
 
 
-def definitions(path: str | Path, tags: str | Iterable[str],
-                namespace: dict[str, Any] | None = None) -> dict[str, Any]:
+def definitions(
+    path: str | Path, tags: str | Iterable[str], namespace: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Execute the code cells of ``path`` tagged with any of ``tags``; return their namespace.
 
     A new namespace starts with ``PREAMBLE``'s imports; a given one is used as it is

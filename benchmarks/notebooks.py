@@ -47,16 +47,22 @@ def cell_seconds(notebook: nbformat.NotebookNode) -> list[tuple[int, float]]:
     times = []
     for index, cell in enumerate(notebook.cells):
         timing = cell.get("metadata", {}).get("execution", {})
-        start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        start, end = (
+            timing.get("iopub.execute_input"),
+            timing.get("shell.execute_reply"),
+        )
         if cell.cell_type == "code" and start and end:
-            seconds = (datetime.fromisoformat(end.replace("Z", "+00:00"))
-                       - datetime.fromisoformat(start.replace("Z", "+00:00"))).total_seconds()
+            seconds = (
+                datetime.fromisoformat(end.replace("Z", "+00:00"))
+                - datetime.fromisoformat(start.replace("Z", "+00:00"))
+            ).total_seconds()
             times.append((index, seconds))
     return times
 
 
-def execute(path: Path, profile: str, keep: Path | None = None,
-            timeout: int = CELL_TIMEOUT_S) -> Execution:
+def execute(
+    path: Path, profile: str, keep: Path | None = None, timeout: int = CELL_TIMEOUT_S
+) -> Execution:
     """Execute the notebook at ``path`` once with ``profile``; return its wall time and outputs.
 
     Args:
@@ -67,22 +73,39 @@ def execute(path: Path, profile: str, keep: Path | None = None,
     """
     notebook = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory(prefix=f"bench-runs-{path.stem}-") as runs:
-        env = {**os.environ, "COURSE_PROFILE": profile, "COURSE_RUNS": runs,
-               "PYTHONPATH": str(ROOT)}
-        env.pop("MPLBACKEND", None)  # the kernel picks its inline backend, as for a student
-        client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}})
+        env = {
+            **os.environ,
+            "COURSE_PROFILE": profile,
+            "COURSE_RUNS": runs,
+            "PYTHONPATH": str(ROOT),
+        }
+        env.pop(
+            "MPLBACKEND", None
+        )  # the kernel picks its inline backend, as for a student
+        client = NotebookClient(
+            notebook,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+        )
         start, error = time.perf_counter(), None
         try:
             client.execute(env=env)
-        except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError) as err:
+        except (
+            CellExecutionError,
+            CellTimeoutError,
+            DeadKernelError,
+            RuntimeError,
+        ) as err:
             lines = [line for line in str(err).strip().splitlines() if line.strip()]
             error = f"{type(err).__name__}: {lines[-1] if lines else ''}"[:300]
         seconds = time.perf_counter() - start
     if keep is not None:
         keep.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, keep)
-    return Execution(path.stem, profile, seconds, notebook, error, cell_seconds(notebook))
+    return Execution(
+        path.stem, profile, seconds, notebook, error, cell_seconds(notebook)
+    )
 
 
 def slowest_cells(execution: Execution, n: int = 3) -> list[tuple[int, float, str]]:
@@ -91,5 +114,7 @@ def slowest_cells(execution: Execution, n: int = 3) -> list[tuple[int, float, st
         return []
     top = sorted(execution.cell_seconds, key=lambda pair: -pair[1])[:n]
     cells = execution.notebook.cells
-    return [(i, s, next((ln for ln in cells[i].source.splitlines() if ln.strip()), ""))
-            for i, s in top]
+    return [
+        (i, s, next((ln for ln in cells[i].source.splitlines() if ln.strip()), ""))
+        for i, s in top
+    ]

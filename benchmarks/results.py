@@ -13,10 +13,11 @@ import math
 import os
 import platform
 import subprocess
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 SCHEMA_VERSION = 1
 COMPARISONS = ("<=", ">=")
@@ -62,8 +63,10 @@ class Figure:
 
     def __post_init__(self) -> None:
         if self.comparison not in COMPARISONS:
-            raise ValueError(f"Figure: comparison must be one of {COMPARISONS}, "
-                             f"got {self.comparison!r}")
+            raise ValueError(
+                f"Figure: comparison must be one of {COMPARISONS}, "
+                f"got {self.comparison!r}"
+            )
         self.samples = [float(s) for s in self.samples]
 
     @property
@@ -83,8 +86,13 @@ class Figure:
 
     def as_dict(self) -> dict[str, Any]:
         """Return the figure as a JSON-ready dict (the schema of ``results.json``)."""
-        row: dict[str, Any] = {"name": self.name, "value": self.value, "unit": self.unit,
-                               "runs": len(self.samples), "samples": self.samples}
+        row: dict[str, Any] = {
+            "name": self.name,
+            "value": self.value,
+            "unit": self.unit,
+            "runs": len(self.samples),
+            "samples": self.samples,
+        }
         if self.target is not None:
             row.update(target=self.target, comparison=self.comparison, met=self.met)
         if self.note:
@@ -97,8 +105,14 @@ class Figure:
 def _git_commit(root: Path) -> str | None:
     """Return the checked-out commit of ``root``, or None outside git."""
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                             text=True, timeout=10, check=True)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() or None
@@ -108,13 +122,19 @@ def machine_info() -> dict[str, Any]:
     """Return what the numbers depend on: CPUs and their load, platform, Python and torch versions."""
     import torch
 
-    return {"cpus": os.cpu_count(), "load_average_1_5_15_min": list(os.getloadavg()),
-            "platform": platform.platform(), "python": platform.python_version(),
-            "torch": torch.__version__, "torch_threads": torch.get_num_threads()}
+    return {
+        "cpus": os.cpu_count(),
+        "load_average_1_5_15_min": list(os.getloadavg()),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "torch_threads": torch.get_num_threads(),
+    }
 
 
-def build_results(figures: Iterable[Figure], options: dict[str, Any],
-                  root: Path | None = None) -> dict[str, Any]:
+def build_results(
+    figures: Iterable[Figure], options: dict[str, Any], root: Path | None = None
+) -> dict[str, Any]:
     """Return the ``results.json`` document: targets first, then figures for information."""
     figures = list(figures)
     targets = [f.as_dict() for f in figures if f.target is not None]
@@ -154,12 +174,16 @@ def format_table(figures: Iterable[Figure]) -> str:
         target = "" if f.target is None else f"{f.comparison} {_fmt(f.target)}"
         met = {None: "", True: "yes", False: "NO"}[f.met]
         note = f"FAILED: {f.error}" if f.error else f.note
-        rows.append((f.name, _fmt(f.value), f.unit, target, met, str(len(f.samples)), note))
+        rows.append(
+            (f.name, _fmt(f.value), f.unit, target, met, str(len(f.samples)), note)
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     lines = []
     for i, row in enumerate(rows):
-        cells = [c.ljust(w) if j in (0, 2) else c.rjust(w) for j, (c, w) in
-                 enumerate(zip(row, widths))]
+        cells = [
+            c.ljust(w) if j in (0, 2) else c.rjust(w)
+            for j, (c, w) in enumerate(zip(row, widths))
+        ]
         lines.append("  ".join(cells + [row[-1]]).rstrip())
         if i == 0:
             lines.append("-" * len(lines[0]))

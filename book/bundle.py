@@ -33,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     """Build (default) or check (``--check``) the bundled data; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
-    parser.add_argument("--check", action="store_true", help="verify against SHA256SUMS")
+    parser.add_argument(
+        "--check", action="store_true", help="verify against SHA256SUMS"
+    )
     args = parser.parse_args(argv)
     if args.check:
         problems = check(args.data_dir)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
+import tomllib
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
@@ -49,7 +49,9 @@ def data_lines(notebook: dict[str, Any]) -> list[str]:
         for output in cell.get("outputs", []):
             text = output.get("text", "")
             text = "".join(text) if isinstance(text, list) else text
-            lines += [f"{kind}: {rest.strip()}" for kind, rest in DATA_LINE.findall(text)]
+            lines += [
+                f"{kind}: {rest.strip()}" for kind, rest in DATA_LINE.findall(text)
+            ]
     return lines
 
 
@@ -61,7 +63,9 @@ def data_table(executed: Path) -> nodes.Node:
         if lines:
             rows.append((path.stem, lines))
     if not rows:
-        return nodes.paragraph(text="No notebook of this build printed where its data came from.")
+        return nodes.paragraph(
+            text="No notebook of this build printed where its data came from."
+        )
     table = nodes.table(classes=["course-data"])
     group = nodes.tgroup(cols=2)
     table += group
@@ -82,7 +86,11 @@ def _row(cells: list[nodes.Node]) -> nodes.row:
     row = nodes.row()
     for content in cells:
         entry = nodes.entry()
-        entry += content if isinstance(content, nodes.Element) else nodes.paragraph("", "", content)
+        entry += (
+            content
+            if isinstance(content, nodes.Element)
+            else nodes.paragraph("", "", content)
+        )
         row += entry
     return row
 
@@ -90,20 +98,28 @@ def _row(cells: list[nodes.Node]) -> nodes.row:
 def fill_data_table(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Replace each ``course-data`` placeholder with the table of this build's data."""
     for node in doctree.findall(course_data):
-        node.replace_self(data_table(Path(app.outdir).parent / "jupyter_execute" / "lectures"))
+        node.replace_self(
+            data_table(Path(app.outdir).parent / "jupyter_execute" / "lectures")
+        )
 
 
-def pages_with_data_table(app: Sphinx, env: Any, added: set, changed: set,
-                          removed: set) -> list[str]:
+def pages_with_data_table(
+    app: Sphinx, env: Any, added: set, changed: set, removed: set
+) -> list[str]:
     """Return the landing page when a notebook is about to run again (its table may change)."""
     index = app.config.root_doc
-    notebooks = {doc for doc in added | changed if str(env.doc2path(doc)).endswith(".ipynb")}
+    notebooks = {
+        doc for doc in added | changed if str(env.doc2path(doc)).endswith(".ipynb")
+    }
     return [index] if notebooks and index not in changed else []
 
 
 def add_version(app: Sphinx, config: Any) -> None:
     """Make ``{{ course_version }}`` available to the pages."""
-    config.myst_substitutions = {**config.myst_substitutions, "course_version": book_version()}
+    config.myst_substitutions = {
+        **config.myst_substitutions,
+        "course_version": book_version(),
+    }
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -113,4 +129,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_version, priority=600)
     app.connect("env-get-outdated", pages_with_data_table)
     app.connect("doctree-resolved", fill_data_table)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": book_version()}
+    return {
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+        "version": book_version(),
+    }

@@ -14,12 +14,15 @@ INPUT, KERNEL, OUTPUT = "#cfd8e3", "#f28c28", "#9db7d5"
 EDGE, RESULT = "#b35900", "#1f4e79"
 
 
-def grid(x0: int, y0: int, n: int, fill: str, marked: set[tuple[int, int]], mark: str) -> list[str]:
+def grid(
+    x0: int, y0: int, n: int, fill: str, marked: set[tuple[int, int]], mark: str
+) -> list[str]:
     """Return the rects of an n x n grid at (x0, y0), cells in ``marked`` filled with ``mark``."""
     return [
         f'<rect x="{x0 + c * STEP}" y="{y0 + r * STEP}" width="{CELL}" height="{CELL}" rx="2" '
         f'fill="{mark if (r, c) in marked else fill}"/>'
-        for r in range(n) for c in range(n)
+        for r in range(n)
+        for c in range(n)
     ]
 
 
@@ -34,8 +37,11 @@ def logo_svg() -> str:
         "<title>Advanced Convolutional Models</title>",
         *grid(8, 10, 5, INPUT, kernel, KERNEL),
         f'<rect x="7" y="25" width="48" height="48" rx="3" fill="none" stroke="{EDGE}" stroke-width="2"/>',
-        *(f'<line x1="55" y1="{y}" x2="{out_x}" y2="{ty}" stroke="{EDGE}" stroke-width="1.5" '
-          'stroke-dasharray="3 2"/>' for y, ty in ((25, target_y), (73, target_y + CELL))),
+        *(
+            f'<line x1="55" y1="{y}" x2="{out_x}" y2="{ty}" stroke="{EDGE}" stroke-width="1.5" '
+            'stroke-dasharray="3 2"/>'
+            for y, ty in ((25, target_y), (73, target_y + CELL))
+        ),
         *grid(out_x, out_y, 3, OUTPUT, {(1, 0)}, RESULT),
         "</svg>",
     ]

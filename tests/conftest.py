@@ -12,9 +12,9 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import matplotlib
 import nbformat
@@ -53,8 +53,13 @@ def build_smoke_book() -> BookBuild:
         fcntl.flock(lock, fcntl.LOCK_EX)
         env = {**os.environ, "COURSE_PROFILE": "smoke"}
         env.pop("COURSE_RUNS", None)  # the build gives its kernels an empty runs folder
-        result = subprocess.run([sys.executable, "-m", "book.build"], cwd=ROOT, env=env,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "book.build"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
     return BookBuild(result.returncode, result.stdout + result.stderr)
 
 
@@ -72,10 +77,14 @@ def executed_notebook(smoke_book: BookBuild) -> Callable[[str], nbformat.Noteboo
         path = EXECUTED / f"{name}.ipynb"
         report = REPORTS / f"{name}.err.log"
         if report.exists():
-            pytest.fail(f"{name} failed in the smoke build:\n{report.read_text()[-4000:]}")
+            pytest.fail(
+                f"{name} failed in the smoke build:\n{report.read_text()[-4000:]}"
+            )
         if not path.exists():
-            pytest.fail(f"the smoke build left no executed {path.relative_to(ROOT)}; "
-                        f"its log ends:\n{smoke_book.log[-3000:]}")
+            pytest.fail(
+                f"the smoke build left no executed {path.relative_to(ROOT)}; "
+                f"its log ends:\n{smoke_book.log[-3000:]}"
+            )
         return nbformat.read(path, as_version=4)
 
     return read

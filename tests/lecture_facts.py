@@ -18,7 +18,9 @@ def _number(pattern: str) -> float:
     """Return the number captured by ``pattern`` in the facts page (commas removed)."""
     match = re.search(pattern, TEXT, flags=re.S)
     if match is None:
-        raise LookupError(f"lecture_facts: {FACTS_PAGE.name} no longer states /{pattern}/")
+        raise LookupError(
+            f"lecture_facts: {FACTS_PAGE.name} no longer states /{pattern}/"
+        )
     return float(match.group(1).replace(",", ""))
 
 

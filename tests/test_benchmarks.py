@@ -15,10 +15,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from benchmarks import __main__ as cli  # noqa: E402
 from benchmarks import commands, denoiser, faces, imports, notebooks  # noqa: E402
-from benchmarks.results import Figure, build_results, format_table, median, write_results  # noqa: E402,E501
-
+from benchmarks.results import (  # noqa: E402,E501
+    Figure,
+    build_results,
+    format_table,
+    median,
+    write_results,
+)
 
 # --------------------------------------------------------------------------- bookkeeping
+
 
 def test_median_of_odd_count_is_the_middle_value():
     assert median([3.0, 1.0, 100.0]) == 3.0
@@ -38,12 +44,15 @@ def test_figure_value_is_the_median_of_its_samples():
     assert Figure("x", "s", [5, 1, 3]).value == 3.0
 
 
-@pytest.mark.parametrize("comparison, samples, met", [
-    ("<=", [9.0, 10.0, 30.0], True),   # median 10 <= 10
-    ("<=", [11.0], False),
-    (">=", [10.0], True),
-    (">=", [9.9], False),
-])
+@pytest.mark.parametrize(
+    "comparison, samples, met",
+    [
+        ("<=", [9.0, 10.0, 30.0], True),  # median 10 <= 10
+        ("<=", [11.0], False),
+        (">=", [10.0], True),
+        (">=", [9.9], False),
+    ],
+)
 def test_figure_meets_its_target_by_its_comparison(comparison, samples, met):
     assert Figure("x", "s", samples, target=10.0, comparison=comparison).met is met
 
@@ -63,14 +72,24 @@ def test_figure_rejects_unknown_comparison():
 
 
 def test_results_list_each_target_with_name_value_unit_target_and_met(tmp_path):
-    figures = [Figure("fast enough", "s", [1.0, 2.0, 3.0], target=5.0, note="median of 3"),
-               Figure("too slow", "s", [9.0], target=5.0),
-               Figure("information", "MiB", [100.0])]
+    figures = [
+        Figure("fast enough", "s", [1.0, 2.0, 3.0], target=5.0, note="median of 3"),
+        Figure("too slow", "s", [9.0], target=5.0),
+        Figure("information", "MiB", [100.0]),
+    ]
     document = build_results(figures, {"quick": True}, root=None)
     assert [t["name"] for t in document["targets"]] == ["fast enough", "too slow"]
     first = document["targets"][0]
-    assert {k: first[k] for k in ("value", "unit", "target", "comparison", "met", "runs")} == {
-        "value": 2.0, "unit": "s", "target": 5.0, "comparison": "<=", "met": True, "runs": 3}
+    assert {
+        k: first[k] for k in ("value", "unit", "target", "comparison", "met", "runs")
+    } == {
+        "value": 2.0,
+        "unit": "s",
+        "target": 5.0,
+        "comparison": "<=",
+        "met": True,
+        "runs": 3,
+    }
     assert document["targets"][1]["met"] is False and document["all_met"] is False
     assert [f["name"] for f in document["figures"]] == ["information"]
     assert "met" not in document["figures"][0]
@@ -93,8 +112,12 @@ def test_committed_results_follow_the_schema():
 
 
 def test_table_shows_value_target_and_unmet_targets_loudly():
-    table = format_table([Figure("make test", "s", [400.0], target=360.0, note="1 run"),
-                          Figure("book", "s", [], target=600.0, error="exit status 2")])
+    table = format_table(
+        [
+            Figure("make test", "s", [400.0], target=360.0, note="1 run"),
+            Figure("book", "s", [], target=600.0, error="exit status 2"),
+        ]
+    )
     lines = table.splitlines()
     assert lines[0].split()[:3] == ["figure", "value", "unit"]
     assert "make test" in lines[2] and "400" in lines[2] and "<= 360" in lines[2]
@@ -104,10 +127,13 @@ def test_table_shows_value_target_and_unmet_targets_loudly():
 
 # --------------------------------------------------------------------------- command line
 
+
 def test_quick_runs_once_skips_book_and_test_and_keeps_committed_results():
     args = cli.parse_args(["--quick"])
     assert args.repeat == 1
-    assert "book" not in args.only and "test" not in args.only and "notebooks" in args.only
+    assert (
+        "book" not in args.only and "test" not in args.only and "notebooks" in args.only
+    )
     assert args.out != cli.RESULTS and cli.WORK in args.out.parents
 
 
@@ -137,7 +163,10 @@ import time:        10 |         10 | unrelated
 
 def test_importtime_report_is_split_into_direct_imports():
     assert imports.parse_importtime(IMPORTTIME, "utils.plotting") == {
-        "utils.plotting": 0.003, "torch": 0.0021, "torchvision.utils": 0.0008}
+        "utils.plotting": 0.003,
+        "torch": 0.0021,
+        "torchvision.utils": 0.0008,
+    }
 
 
 def test_importtime_parser_names_a_missing_module():
@@ -147,48 +176,65 @@ def test_importtime_parser_names_a_missing_module():
 
 def _executed_notebook(lines: list[str]) -> nbformat.NotebookNode:
     cell = nbformat.v4.new_code_cell("print(...)")
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines))]
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines))
+    ]
     return nbformat.v4.new_notebook(cells=[cell])
 
 
 def test_held_out_mse_is_read_from_the_printed_lines():
     training = _executed_notebook(["epoch 10/10: training MSE 0.0150"])
-    held_out = _executed_notebook([
-        "held-out 8s: 100",
-        "noisy / denoised MSE ratio: 5.11 (the denoised output is closer to the clean 8s)",
-        "MSE of the noisy input:     0.1089",
-        "MSE of the denoised output: 0.0213",
-    ])
+    held_out = _executed_notebook(
+        [
+            "held-out 8s: 100",
+            "noisy / denoised MSE ratio: 5.11 (the denoised output is closer to the clean 8s)",
+            "MSE of the noisy input:     0.1089",
+            "MSE of the denoised output: 0.0213",
+        ]
+    )
     training.cells += held_out.cells
     assert denoiser.held_out_mse(training) == {"noisy": 0.1089, "denoised": 0.0213}
 
 
 def test_held_out_mse_says_which_line_is_missing():
     with pytest.raises(ValueError, match="denoised"):
-        denoiser.held_out_mse(_executed_notebook(["held-out 8s", "MSE of the noisy input: 0.1"]))
+        denoiser.held_out_mse(
+            _executed_notebook(["held-out 8s", "MSE of the noisy input: 0.1"])
+        )
 
 
 def test_training_time_counts_only_the_denoising_sections_training_cell():
-    cells = [nbformat.v4.new_markdown_cell("## 2.1 Dimensionality reduction"),
-             nbformat.v4.new_code_cell("loss.backward()"),
-             nbformat.v4.new_markdown_cell("## 2.2 Denoising MNIST 8s"),
-             nbformat.v4.new_code_cell("x = 1"),
-             nbformat.v4.new_code_cell("loss.backward()")]
-    execution = notebooks.Execution("02_autoencoders", "cpu", 60.0,
-                                    nbformat.v4.new_notebook(cells=cells),
-                                    cell_seconds=[(1, 5.0), (3, 1.0), (4, 40.0)])
+    cells = [
+        nbformat.v4.new_markdown_cell("## 2.1 Dimensionality reduction"),
+        nbformat.v4.new_code_cell("loss.backward()"),
+        nbformat.v4.new_markdown_cell("## 2.2 Denoising MNIST 8s"),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("loss.backward()"),
+    ]
+    execution = notebooks.Execution(
+        "02_autoencoders",
+        "cpu",
+        60.0,
+        nbformat.v4.new_notebook(cells=cells),
+        cell_seconds=[(1, 5.0), (3, 1.0), (4, 40.0)],
+    )
     assert denoiser.training_seconds(execution) == 40.0
 
 
 def test_cell_seconds_come_from_nbclient_timing_metadata():
     cell = nbformat.v4.new_code_cell("x = 1")
-    cell.metadata["execution"] = {"iopub.execute_input": "2026-01-01T10:00:00.000000Z",
-                                  "shell.execute_reply": "2026-01-01T10:00:02.500000Z"}
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"), cell])
+    cell.metadata["execution"] = {
+        "iopub.execute_input": "2026-01-01T10:00:00.000000Z",
+        "shell.execute_reply": "2026-01-01T10:00:02.500000Z",
+    }
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# T"), cell]
+    )
     assert notebooks.cell_seconds(notebook) == [(1, 2.5)]
 
 
 # --------------------------------------------------------------------------- face pipelines
+
 
 def test_fifty_epoch_ratio_counts_the_one_off_decode():
     # lecture 2 s/epoch; decode once 2 s, then 0.02 s/epoch: 100 s against 3 s
@@ -197,15 +243,19 @@ def test_fifty_epoch_ratio_counts_the_one_off_decode():
 
 @pytest.fixture(scope="module")
 def face_files(tmp_path_factory):
-    return faces.make_face_files(tmp_path_factory.mktemp("faces"), n_images=6, size=24,
-                                 n_classes=2)
+    return faces.make_face_files(
+        tmp_path_factory.mktemp("faces"), n_images=6, size=24, n_classes=2
+    )
 
 
 def test_face_files_are_rgb_pngs_in_imagefolder_layout_and_reused(face_files):
     from PIL import Image
 
     files = sorted(face_files.glob("*/*.png"))
-    assert len(files) == 6 and {p.parent.name for p in files} == {"person_00", "person_01"}
+    assert len(files) == 6 and {p.parent.name for p in files} == {
+        "person_00",
+        "person_01",
+    }
     with Image.open(files[0]) as img:
         assert img.size == (24, 24) and img.mode == "RGB"
     before = files[0].stat().st_mtime_ns
@@ -216,8 +266,14 @@ def test_face_files_are_rgb_pngs_in_imagefolder_layout_and_reused(face_files):
 def test_both_pipelines_deliver_the_same_images(face_files):
     """The comparison is fair: decode-once gives what the lecture's loader gives."""
     lecture = faces.lecture_loader(face_files, image_size=16, batch_size=6)
-    lecture_images = torch.cat([x for x, _ in torch.utils.data.DataLoader(
-        lecture.dataset, batch_size=6, shuffle=False)])  # same order as the files
+    lecture_images = torch.cat(
+        [
+            x
+            for x, _ in torch.utils.data.DataLoader(
+                lecture.dataset, batch_size=6, shuffle=False
+            )
+        ]
+    )  # same order as the files
     ours = faces.decode_once(lecture.dataset)
     assert ours.shape == lecture_images.shape == (6, 3, 16, 16)
     assert torch.equal(ours, lecture_images)
@@ -225,12 +281,14 @@ def test_both_pipelines_deliver_the_same_images(face_files):
 
 def test_tensor_epochs_count_every_image_once_per_epoch():
     images = torch.zeros(10, 3, 4, 4, dtype=torch.uint8)
-    seconds, count = faces.time_tensor_epochs(faces.tensor_loader(images, 4), epochs=3,
-                                              device=torch.device("cpu"))
+    seconds, count = faces.time_tensor_epochs(
+        faces.tensor_loader(images, 4), epochs=3, device=torch.device("cpu")
+    )
     assert count == 10 and seconds >= 0
 
 
 # --------------------------------------------------------------------------- make commands
+
 
 def test_clean_env_drops_the_course_variables(monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "gpu")
@@ -256,9 +314,13 @@ def test_scratch_copy_holds_the_working_tree_but_not_ignored_files(tmp_path):
     subprocess.run(["git", "init", "-q"], **run)
     subprocess.run(["git", "add", ".gitignore", "lectures/tracked.ipynb"], **run)
     copy = commands.scratch_copy(tmp_path / "copy", root=repo)
-    names = sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file())
+    names = sorted(
+        p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file()
+    )
     assert names == [".gitignore", "lectures/new.ipynb", "lectures/tracked.ipynb"]
-    assert (copy / ".venv").is_symlink() and (copy / ".venv").resolve() == (repo / ".venv")
+    assert (copy / ".venv").is_symlink() and (copy / ".venv").resolve() == (
+        repo / ".venv"
+    )
     assert not (copy / "_build").exists()  # the cold build starts from nothing
 
 
@@ -271,10 +333,15 @@ def test_runs_note_says_median_only_when_there_are_several_runs():
 
 def test_a_failed_command_is_reported_by_its_first_warning_line(tmp_path):
     log = tmp_path / "book.log"
-    log.write_text("building\n\x1b[91mlectures/index.md:: WARNING: toctree contains a "
-                   "missing document\x1b[39;49;00m\nmake: *** [book] Error 1\n")
+    log.write_text(
+        "building\n\x1b[91mlectures/index.md:: WARNING: toctree contains a "
+        "missing document\x1b[39;49;00m\nmake: *** [book] Error 1\n"
+    )
     problem = commands.first_problem(log)
-    assert problem.startswith("lectures/index.md:: WARNING: toctree") and str(log) in problem
+    assert (
+        problem.startswith("lectures/index.md:: WARNING: toctree")
+        and str(log) in problem
+    )
     log.write_text("one\nlast words\n")
     assert commands.first_problem(log).startswith("last words")
 
@@ -284,6 +351,8 @@ def test_peak_memory_is_the_processs_own_high_water_mark(tmp_path):
     from benchmarks.gan_steps import peak_rss_mib
 
     status = tmp_path / "status"
-    status.write_text("Name:\tpython\nVmPeak:\t 9999999 kB\nVmHWM:\t    2048 kB\nVmRSS:\t 1024 kB\n")
+    status.write_text(
+        "Name:\tpython\nVmPeak:\t 9999999 kB\nVmHWM:\t    2048 kB\nVmRSS:\t 1024 kB\n"
+    )
     assert peak_rss_mib(status) == 2.0
     assert peak_rss_mib(tmp_path / "missing") > 1  # falls back to ru_maxrss

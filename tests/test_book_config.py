@@ -7,11 +7,11 @@ import os
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import nbformat
 import pytest
+import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,16 +40,22 @@ def first_code_cell(path: Path) -> str:
 
 
 def test_toc_lists_every_page_in_lectures_and_nothing_else():
-    pages = {p.relative_to(ROOT).with_suffix("").as_posix()
-             for p in LECTURES.iterdir() if p.suffix in (".ipynb", ".md")}
+    pages = {
+        p.relative_to(ROOT).with_suffix("").as_posix()
+        for p in LECTURES.iterdir()
+        if p.suffix in (".ipynb", ".md")
+    }
     assert pages == set(toc_files()) | {TOC["root"]}
 
 
 def chapter_title(path: Path) -> str:
     """Return the H1 title of a notebook or Markdown page."""
     if path.suffix == ".ipynb":
-        text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
-                         if c.cell_type == "markdown")
+        text = "\n".join(
+            c.source
+            for c in nbformat.read(path, as_version=4).cells
+            if c.cell_type == "markdown"
+        )
     else:
         text = path.read_text()
     return next(line[2:] for line in text.splitlines() if line.startswith("# "))
@@ -58,22 +64,29 @@ def chapter_title(path: Path) -> str:
 def test_chapters_are_listed_in_the_order_of_their_numbers_and_titles_carry_them():
     """A new chapter is a file NN_name in lectures/ whose title starts "NN.", listed in order."""
     files = [Path(f).name for f in toc_files()]
-    assert files == sorted(files), f"the table of contents is not in file-number order: {files}"
+    assert files == sorted(files), (
+        f"the table of contents is not in file-number order: {files}"
+    )
     for name in files:
         path = next(LECTURES.glob(f"{name}.*"))
         number = int(name.split("_")[0])
-        assert chapter_title(path).startswith(f"{number}. "), \
+        assert chapter_title(path).startswith(f"{number}. "), (
             f"{path.name}: its title should start with '{number}. ', got {chapter_title(path)!r}"
+        )
 
 
 def test_extensions_named_in_the_config_are_importable():
     for name in CONFIG["sphinx"]["extra_extensions"]:
-        assert importlib.util.find_spec(name) is not None, f"_config.yml loads {name}: not found"
+        assert importlib.util.find_spec(name) is not None, (
+            f"_config.yml loads {name}: not found"
+        )
 
 
 def test_config_logo_is_the_one_the_project_draws():
     logo = ROOT / CONFIG["logo"]
-    spec = importlib.util.spec_from_file_location("draw_logo", ROOT / "images" / "draw_logo.py")
+    spec = importlib.util.spec_from_file_location(
+        "draw_logo", ROOT / "images" / "draw_logo.py"
+    )
     draw_logo = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(draw_logo)
     assert logo.read_text() == draw_logo.logo_svg()
@@ -108,14 +121,22 @@ def run_first_cell(path: Path, cwd: Path, home: Path) -> str:
     cell = cwd / "first_cell.py"
     cell.write_text(first_code_cell(path))
     env = {**os.environ, "HOME": str(home), "COURSE_DEVICE": "cpu", "MPLBACKEND": "Agg"}
-    result = subprocess.run([sys.executable, "-c", FIRST_CELL_RUNNER, str(ROOT), str(cell)],
-                            cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_CELL_RUNNER, str(ROOT), str(cell)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_first_cell_installs_the_helpers_of_this_books_version_from_its_repository(path):
+def test_first_cell_installs_the_helpers_of_this_books_version_from_its_repository(
+    path,
+):
     source = first_code_cell(path)
     assert INSTALL_URL.findall(source) == [REPO_URL]
     assert re.search(r'^VERSION = "(.+)"$', source, flags=re.M).group(1) == VERSION
@@ -128,7 +149,10 @@ def test_version_is_one_across_package_citation_changelog_and_helpers():
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
     changelog = (ROOT / "CHANGELOG.md").read_text()
     assert str(citation["version"]) == VERSION
-    assert re.search(r"^## \[?v?(\d+\.\d+\.\d+)", changelog, flags=re.M).group(1) == VERSION
+    assert (
+        re.search(r"^## \[?v?(\d+\.\d+\.\d+)", changelog, flags=re.M).group(1)
+        == VERSION
+    )
     assert utils.__version__ == VERSION
 
 
@@ -141,7 +165,9 @@ def test_first_cell_installs_nothing_where_the_helpers_are_importable(tmp_path):
 
 @pytest.mark.slow
 def test_first_cell_puts_the_course_helpers_ahead_of_a_foreign_utils(tmp_path):
-    (tmp_path / "utils.py").write_text("HELLO = 'not the course'\n")  # e.g. a Kaggle script
+    (tmp_path / "utils.py").write_text(
+        "HELLO = 'not the course'\n"
+    )  # e.g. a Kaggle script
     out = run_first_cell(NOTEBOOKS[0], tmp_path, tmp_path)
     helpers = tmp_path / ".course-helpers" / f"v{VERSION}"
     assert f"Another module named utils ({tmp_path / 'utils.py'}) came first" in out
@@ -153,7 +179,9 @@ def test_caches_left_by_a_test_run_are_not_book_pages():
     """A second `make test` finds .pytest_cache/README.md; -W would turn it into a failed build."""
     from sphinx.util.matching import Matcher
 
-    matcher = Matcher(CONFIG["exclude_patterns"])  # Sphinx prunes the folders that match
+    matcher = Matcher(
+        CONFIG["exclude_patterns"]
+    )  # Sphinx prunes the folders that match
     for folder in (".pytest_cache", "benchmarks", "tests", "data", ".venv", "_build"):
         assert matcher(folder), f"{folder}/ would be searched for pages of the book"
     assert not matcher("lectures") and not matcher("lectures/index.md")

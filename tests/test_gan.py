@@ -18,9 +18,13 @@ from benchmarks import gan_quality
 from benchmarks.notebook_code import GANS, definitions
 from utils.profiles import PROFILES, GanSizes
 
-ALL_SIZES = sorted({(sizes.image_size, sizes.width, sizes.latent_size)
-                    for profile in PROFILES.values()
-                    for sizes in (profile.gan, profile.gan_small_images)})
+ALL_SIZES = sorted(
+    {
+        (sizes.image_size, sizes.width, sizes.latent_size)
+        for profile in PROFILES.values()
+        for sizes in (profile.gan, profile.gan_small_images)
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +35,8 @@ def dcgan() -> dict:
 @pytest.mark.parametrize("image_size, width, latent_size", ALL_SIZES)
 @torch.no_grad()
 def test_each_profiles_networks_map_noise_to_images_and_images_to_probabilities(
-        dcgan, image_size, width, latent_size):
+    dcgan, image_size, width, latent_size
+):
     netG = dcgan["Generator"](latent_size, width, image_size).eval()
     netD = dcgan["Discriminator"](width, image_size).eval()
     fake = netG(torch.randn(2, latent_size, 1, 1))
@@ -42,10 +47,13 @@ def test_each_profiles_networks_map_noise_to_images_and_images_to_probabilities(
 
 
 @pytest.mark.parametrize("image_size, n_layers", [(16, 3), (32, 4), (64, 5), (128, 6)])
-def test_each_doubling_of_the_image_adds_one_layer_to_each_network(dcgan, image_size,
-                                                                     n_layers):
+def test_each_doubling_of_the_image_adds_one_layer_to_each_network(
+    dcgan, image_size, n_layers
+):
     def convolutions(net):
-        return [m for m in net.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))]
+        return [
+            m for m in net.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))
+        ]
 
     assert len(convolutions(dcgan["Generator"](8, 4, image_size))) == n_layers
     assert len(convolutions(dcgan["Discriminator"](4, image_size))) == n_layers
@@ -53,9 +61,13 @@ def test_each_doubling_of_the_image_adds_one_layer_to_each_network(dcgan, image_
 
 @pytest.mark.parametrize("image_size", [8, 48, 100])
 def test_an_image_size_that_is_not_a_power_of_two_from_16_is_refused(dcgan, image_size):
-    for build in (lambda: dcgan["Generator"](8, 4, image_size),
-                  lambda: dcgan["Discriminator"](4, image_size)):
-        with pytest.raises(ValueError, match=rf"image_size must be .*, got {image_size}"):
+    for build in (
+        lambda: dcgan["Generator"](8, 4, image_size),
+        lambda: dcgan["Discriminator"](4, image_size),
+    ):
+        with pytest.raises(
+            ValueError, match=rf"image_size must be .*, got {image_size}"
+        ):
             build()
 
 
@@ -64,8 +76,12 @@ def test_only_the_discriminators_last_convolution_has_a_bias(dcgan):
     lecture = GanSizes.lecture()
     netG = dcgan["Generator"](lecture.latent_size, lecture.width, lecture.image_size)
     netD = dcgan["Discriminator"](lecture.width, lecture.image_size)
-    with_bias = [m for net in (netG, netD) for m in net.modules()
-                 if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)) and m.bias is not None]
+    with_bias = [
+        m
+        for net in (netG, netD)
+        for m in net.modules()
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)) and m.bias is not None
+    ]
     last_conv = [m for m in netD.modules() if isinstance(m, nn.Conv2d)][-1]
     assert with_bias == [last_conv]
 
@@ -91,13 +107,17 @@ def test_weights_init_reaches_every_layer_through_apply(dcgan):
     net = dcgan["Discriminator"](8, 16).apply(dcgan["weights_init"])
     for m in net.modules():
         if isinstance(m, nn.Conv2d):
-            assert m.weight.std().item() < 0.03  # PyTorch's default init is far wider here
+            assert (
+                m.weight.std().item() < 0.03
+            )  # PyTorch's default init is far wider here
         if isinstance(m, nn.BatchNorm2d):
             assert (m.weight - 1).abs().max().item() < 0.1
 
 
 @torch.no_grad()
-def test_discriminator_calls_its_layer_stack_and_sigmoid_once_so_summaries_list_them(dcgan):
+def test_discriminator_calls_its_layer_stack_and_sigmoid_once_so_summaries_list_them(
+    dcgan,
+):
     netD = dcgan["Discriminator"](8, 16).eval()
     calls = []
     netD.main.register_forward_hook(lambda m, i, out: calls.append(out.shape))
@@ -108,12 +128,15 @@ def test_discriminator_calls_its_layer_stack_and_sigmoid_once_so_summaries_list_
 
 # --------------------------------------------------------------------------- profiles
 
+
 @pytest.mark.parametrize("name", sorted(PROFILES))
 def test_every_dcgan_size_that_differs_from_the_lectures_says_why(name):
     for sizes in (PROFILES[name].gan, PROFILES[name].gan_small_images):
         rows = {row[0]: row for row in sizes._table()}
         for size in sizes.differences():
-            assert rows[size][3].strip(), f"{name}: {size} differs from the lecture's, no why"
+            assert rows[size][3].strip(), (
+                f"{name}: {size} differs from the lecture's, no why"
+            )
         assert f"<td>{sizes.LECTURE['image_size']}</td>" in sizes._repr_html_()
 
 
@@ -124,6 +147,7 @@ def test_the_gpu_profile_trains_the_lectures_dcgan_whatever_faces_it_finds():
 
 
 # --------------------------------------------------------------------------- executed notebook
+
 
 @pytest.fixture(scope="module")
 def gans(executed_notebook):

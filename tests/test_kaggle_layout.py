@@ -40,8 +40,10 @@ def kaggle_input(tmp_path) -> Path:
     """Return ``.../face-recognition-dataset`` laid out as Kaggle mounts it."""
     dataset = tmp_path / "kaggle" / "input" / "face-recognition-dataset"
     seed = 0
-    for outer, inner, people in [("Extracted Faces", "Extracted Faces", EXTRACTED),
-                                 ("Face Data", "Face Dataset", FACE_DATA)]:
+    for outer, inner, people in [
+        ("Extracted Faces", "Extracted Faces", EXTRACTED),
+        ("Face Data", "Face Dataset", FACE_DATA),
+    ]:
         for person, n in people.items():
             for k in range(n):
                 seed += 1
@@ -54,23 +56,33 @@ def faces_line(text: str) -> str:
     return line
 
 
-def test_faces_dir_at_the_outer_folder_loads_every_extracted_face(monkeypatch, kaggle_input, capsys):
+def test_faces_dir_at_the_outer_folder_loads_every_extracted_face(
+    monkeypatch, kaggle_input, capsys
+):
     outer = kaggle_input / "Extracted Faces"
     monkeypatch.setenv("FACES_DIR", str(outer))
     root = faces_root()
     assert root == outer
     faces = datasets.ImageFolder(root=root, transform=transforms.ToTensor())
-    assert len(faces) == 40 and faces.classes == ["Extracted Faces"]  # one class, as the lecture
+    assert len(faces) == 40 and faces.classes == [
+        "Extracted Faces"
+    ]  # one class, as the lecture
     assert faces[0][0].shape == (3, 128, 128)
-    assert faces_line(capsys.readouterr().out) == f"Faces: FACES_DIR: 40 images in {outer}"
+    assert (
+        faces_line(capsys.readouterr().out) == f"Faces: FACES_DIR: 40 images in {outer}"
+    )
 
 
-def test_faces_dir_at_the_inner_folder_has_one_class_per_person(monkeypatch, kaggle_input, capsys):
+def test_faces_dir_at_the_inner_folder_has_one_class_per_person(
+    monkeypatch, kaggle_input, capsys
+):
     inner = kaggle_input / "Extracted Faces" / "Extracted Faces"
     monkeypatch.setenv("FACES_DIR", str(inner))
     faces = datasets.ImageFolder(root=faces_root())
     assert len(faces) == 40 and faces.classes == sorted(EXTRACTED)
-    assert faces_line(capsys.readouterr().out) == f"Faces: FACES_DIR: 40 images in {inner}"
+    assert (
+        faces_line(capsys.readouterr().out) == f"Faces: FACES_DIR: 40 images in {inner}"
+    )
 
 
 def test_kaggles_mount_is_found_without_any_setting(monkeypatch, kaggle_input, capsys):
@@ -80,7 +92,8 @@ def test_kaggles_mount_is_found_without_any_setting(monkeypatch, kaggle_input, c
     assert root == kaggle_input / "Extracted Faces"
     assert len(datasets.ImageFolder(root=root)) == 40
     assert faces_line(capsys.readouterr().out) == (
-        f"Faces: Kaggle's face-recognition-dataset: 40 images in {root}")
+        f"Faces: Kaggle's face-recognition-dataset: 40 images in {root}"
+    )
 
 
 def test_the_whole_dataset_folder_counts_both_siblings(monkeypatch, kaggle_input):
@@ -89,12 +102,17 @@ def test_the_whole_dataset_folder_counts_both_siblings(monkeypatch, kaggle_input
     assert len(faces) == 40 + 8 and faces.classes == ["Extracted Faces", "Face Data"]
 
 
-def test_a_kaggle_folder_whose_images_are_missing_says_what_to_set(monkeypatch, tmp_path):
+def test_a_kaggle_folder_whose_images_are_missing_says_what_to_set(
+    monkeypatch, tmp_path
+):
     outer = tmp_path / "Extracted Faces"
     (outer / "Extracted Faces" / "0").mkdir(parents=True)
     monkeypatch.setenv("FACES_DIR", str(outer))
-    with pytest.raises(data.DataError, match=r"searched .*Extracted Faces for images .* at any depth"
-                                             r".*found none\. Set FACES_DIR"):
+    with pytest.raises(
+        data.DataError,
+        match=r"searched .*Extracted Faces for images .* at any depth"
+        r".*found none\. Set FACES_DIR",
+    ):
         faces_root()
 
 
@@ -103,13 +121,37 @@ def test_a_kaggle_folder_whose_images_are_missing_says_what_to_set(monkeypatch, 
 def test_notebook_04_runs_on_the_nested_kaggle_layout(kaggle_input, tmp_path):
     outer = kaggle_input / "Extracted Faces"
     executed = tmp_path / "04_gans.out.ipynb"
-    env = {**os.environ, "COURSE_PROFILE": "smoke", "FACES_DIR": str(outer),
-           "COURSE_RUNS": str(tmp_path / "runs")}
+    env = {
+        **os.environ,
+        "COURSE_PROFILE": "smoke",
+        "FACES_DIR": str(outer),
+        "COURSE_RUNS": str(tmp_path / "runs"),
+    }
     result = subprocess.run(
-        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
-         "04_gans.ipynb", "--output", str(executed), "--ExecutePreprocessor.timeout=600"],
-        cwd=ROOT / "lectures", env=env, capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
+            "04_gans.ipynb",
+            "--output",
+            str(executed),
+            "--ExecutePreprocessor.timeout=600",
+        ],
+        cwd=ROOT / "lectures",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-4000:]
-    printed = "\n".join(output.get("text", "") for cell in nbformat.read(executed, 4).cells
-                        if cell.cell_type == "code" for output in cell.outputs)
+    printed = "\n".join(
+        output.get("text", "")
+        for cell in nbformat.read(executed, 4).cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    )
     assert faces_line(printed) == f"Faces: FACES_DIR: 40 images in {outer}"

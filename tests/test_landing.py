@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 import json
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 from docutils import nodes
 
 from book import landing
@@ -17,9 +17,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def executed(tmp_path: Path, name: str, *texts: str) -> None:
     """Write an executed notebook ``name`` whose cells printed ``texts``."""
-    cells = [{"cell_type": "code", "source": "", "metadata": {},
-              "outputs": [{"output_type": "stream", "name": "stdout", "text": text}]}
-             for text in texts]
+    cells = [
+        {
+            "cell_type": "code",
+            "source": "",
+            "metadata": {},
+            "outputs": [{"output_type": "stream", "name": "stdout", "text": text}],
+        }
+        for text in texts
+    ]
     (tmp_path / f"{name}.ipynb").write_text(json.dumps({"cells": cells}))
 
 
@@ -29,11 +35,18 @@ def test_version_is_pyprojects():
 
 
 def test_data_lines_are_what_the_notebook_printed_about_its_sources(tmp_path):
-    executed(tmp_path, "02_autoencoders", "Device: cpu\nMNIST: the bundled subset in data/x\n",
-             "loss 0.1\n", "Faces: 100 bundled faces\n")
+    executed(
+        tmp_path,
+        "02_autoencoders",
+        "Device: cpu\nMNIST: the bundled subset in data/x\n",
+        "loss 0.1\n",
+        "Faces: 100 bundled faces\n",
+    )
     nb = json.loads((tmp_path / "02_autoencoders.ipynb").read_text())
-    assert landing.data_lines(nb) == ["MNIST: the bundled subset in data/x",
-                                      "Faces: 100 bundled faces"]
+    assert landing.data_lines(nb) == [
+        "MNIST: the bundled subset in data/x",
+        "Faces: 100 bundled faces",
+    ]
 
 
 def test_data_table_has_a_row_per_notebook_that_named_its_data(tmp_path):
@@ -56,9 +69,13 @@ def test_data_table_says_so_when_no_notebook_named_its_data(tmp_path):
 @pytest.mark.xdist_group("site")
 def test_built_landing_page_lists_the_data_lines_the_notebooks_printed(smoke_book):
     page = (ROOT / "_build" / "html" / "lectures" / "index.html").read_text()
-    printed = [line for path in sorted((ROOT / "_build" / "jupyter_execute" / "lectures")
-                                       .glob("*.ipynb"))
-               for line in landing.data_lines(json.loads(path.read_text()))]
+    printed = [
+        line
+        for path in sorted(
+            (ROOT / "_build" / "jupyter_execute" / "lectures").glob("*.ipynb")
+        )
+        for line in landing.data_lines(json.loads(path.read_text()))
+    ]
     assert any(line.startswith("MNIST: ") for line in printed)
     assert any(line.startswith("Faces: ") for line in printed)
     for line in printed:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 import re
 
+import lecture_facts as lecture
 import pytest
 
-import lecture_facts as lecture
 from benchmarks import multi_input
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
@@ -35,15 +35,19 @@ def lecture_test_cnn_output() -> tuple[int, ...]:
 
 # --------------------------------------------------------------------------- section 0
 
+
 @pytest.fixture(scope="module")
 def clarifications(executed_notebook):
     return executed_notebook("00_clarifications")
 
 
-@pytest.mark.parametrize("which, lecture_loss", [("good", lecture.GOOD_LOGITS_LOSS),
-                                                 ("bad", lecture.BAD_LOGITS_LOSS)])
-def test_cross_entropy_cell_prints_the_lectures_losses(clarifications, cell_text, which,
-                                                       lecture_loss):
+@pytest.mark.parametrize(
+    "which, lecture_loss",
+    [("good", lecture.GOOD_LOGITS_LOSS), ("bad", lecture.BAD_LOGITS_LOSS)],
+)
+def test_cross_entropy_cell_prints_the_lectures_losses(
+    clarifications, cell_text, which, lecture_loss
+):
     text = cell_text(clarifications, "lecture-losses")
     loss = printed_number(rf"{which} logits:\s*([\d.]+)", text)
     assert loss == pytest.approx(lecture_loss, abs=5e-5), text
@@ -55,8 +59,9 @@ def test_summary_table_shows_the_lectures_900_parameters(clarifications, cell_te
     assert total == lecture.TEST_CNN_PARAMS, text
 
 
-def test_summary_cell_prints_the_lectures_output_shape_and_324_features(clarifications,
-                                                                        cell_text):
+def test_summary_cell_prints_the_lectures_output_shape_and_324_features(
+    clarifications, cell_text
+):
     text = cell_text(clarifications, "lecture-params")
     match = re.search(r"(\d+) x (\d+) x (\d+) = ([\d,]+) values", text)
     assert match, text
@@ -74,15 +79,19 @@ def test_summary_table_is_shown_once(clarifications, cell_text):
 
 # --------------------------------------------------------------------------- section 5
 
+
 @pytest.fixture(scope="module")
 def multi_input_notebook(executed_notebook):
     return executed_notebook("05_multi_input_networks")
 
 
-def test_multimodel_image_branch_flattens_to_the_lectures_1800(multi_input_notebook,
-                                                               cell_text):
+def test_multimodel_image_branch_flattens_to_the_lectures_1800(
+    multi_input_notebook, cell_text
+):
     text = cell_text(multi_input_notebook, "lecture-flatten")
-    assert printed_number(r"needs ([\d,]+) inputs", text) == lecture.MULTI_INPUT_FLAT, text
+    assert printed_number(r"needs ([\d,]+) inputs", text) == lecture.MULTI_INPUT_FLAT, (
+        text
+    )
 
 
 def test_benchmark_reads_the_held_out_mse_the_notebook_printed(multi_input_notebook):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
+import lecture_facts as lecture
 import pytest
 
-import lecture_facts as lecture
 from utils.profiles import PROFILES
 
 GPU = PROFILES["gpu"]
@@ -25,14 +25,18 @@ def printed_integers(text: str) -> set[int]:
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("site")
-def test_denoiser_notebook_prints_the_lectures_parameter_count(executed_notebook, cell_text):
+def test_denoiser_notebook_prints_the_lectures_parameter_count(
+    executed_notebook, cell_text
+):
     text = cell_text(executed_notebook("02_autoencoders"), "lecture-params")
     assert lecture.DENOISER_PARAMS in printed_integers(text), text
 
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("site")
-def test_dcgan_notebook_prints_the_lectures_parameter_counts(executed_notebook, cell_text):
+def test_dcgan_notebook_prints_the_lectures_parameter_counts(
+    executed_notebook, cell_text
+):
     text = cell_text(executed_notebook("04_gans"), "lecture-params")
     numbers = printed_integers(text)
     assert lecture.GENERATOR_PARAMS in numbers, text
@@ -41,8 +45,13 @@ def test_dcgan_notebook_prints_the_lectures_parameter_counts(executed_notebook, 
 
 def test_gpu_denoiser_sizes_are_the_lectures():
     sizes = GPU.denoiser
-    assert sizes.max_train_images is None  # every 8 of the training set: the lecture's 5,851
-    assert (sizes.batch_size, sizes.epochs) == (lecture.DENOISER_BATCH, lecture.DENOISER_EPOCHS)
+    assert (
+        sizes.max_train_images is None
+    )  # every 8 of the training set: the lecture's 5,851
+    assert (sizes.batch_size, sizes.epochs) == (
+        lecture.DENOISER_BATCH,
+        lecture.DENOISER_EPOCHS,
+    )
     assert sizes.learning_rate == pytest.approx(lecture.DENOISER_LR)
 
 

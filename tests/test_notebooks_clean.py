@@ -21,15 +21,21 @@ def test_notebook_is_committed_without_outputs(path):
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None, \
+            assert cell.outputs == [] and cell.execution_count is None, (
                 f"{path.name}: a code cell has outputs; run `nbstripout` (pre-commit does)"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_has_exactly_one_h1_title_first(path):
     nb = nbformat.read(path, as_version=4)
     markdown = [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
-    titles = [line for src in markdown for line in src.splitlines() if re.match(r"^# \S", line)]
+    titles = [
+        line
+        for src in markdown
+        for line in src.splitlines()
+        if re.match(r"^# \S", line)
+    ]
     assert len(titles) == 1, f"{path.name}: H1 titles {titles}"
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
 
@@ -40,7 +46,9 @@ def defined_names(source: str) -> set[str]:
     names = set()
     for node in tree.body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names |= {(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"}
+            names |= {
+                (a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"
+            }
         elif isinstance(node, ast.Assign):
             names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
     return names
@@ -49,8 +57,11 @@ def defined_names(source: str) -> set[str]:
 def used_names(source: str) -> set[str]:
     """Return the names a cell reads."""
     tree = ast.parse(TransformerManager().transform_cell(source))
-    return {node.id for node in ast.walk(tree)
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    return {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -59,4 +70,6 @@ def test_setup_cell_imports_and_sets_only_what_the_notebook_uses(path):
     code = [cell.source for cell in nb.cells if cell.cell_type == "code"]
     used = set().union(*(used_names(source) for source in code))
     unused = sorted(defined_names(code[0]) - BOOTSTRAP_NAMES - used)
-    assert not unused, f"{path.name}: the set-up cell defines {unused}, which no later cell uses"
+    assert not unused, (
+        f"{path.name}: the set-up cell defines {unused}, which no later cell uses"
+    )

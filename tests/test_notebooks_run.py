@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from lecture_facts import FACTS_PAGE
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
@@ -24,8 +23,12 @@ def test_notebook_runs_top_to_bottom_at_smoke(executed_notebook, name):
     nb = executed_notebook(name)
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
     not_run = [i for i, cell in enumerate(code) if cell.get("execution_count") is None]
-    errors = [out for cell in code for out in cell.get("outputs", [])
-              if out.output_type == "error"]
+    errors = [
+        out
+        for cell in code
+        for out in cell.get("outputs", [])
+        if out.output_type == "error"
+    ]
     assert not errors, f"{name}: {errors[0].ename}: {errors[0].evalue}"
     assert not not_run, f"{name}: code cells {not_run} were not executed"
 
@@ -33,5 +36,6 @@ def test_notebook_runs_top_to_bottom_at_smoke(executed_notebook, name):
 def test_facts_page_is_the_courses_own_copy():
     if not SHARED_FACTS.exists():
         pytest.skip(f"{SHARED_FACTS} is not beside this checkout")
-    assert FACTS_PAGE.read_text() == SHARED_FACTS.read_text(), \
+    assert FACTS_PAGE.read_text() == SHARED_FACTS.read_text(), (
         f"{FACTS_PAGE} differs from {SHARED_FACTS}: copy the course's page again"
+    )

@@ -12,12 +12,35 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ALLOWED_TOP_LEVEL = {
-    "_config.yml", "_toc.yml", "lectures", "utils", "data", "images", "tests", "environment.yml",
-    "README.md", "pyproject.toml", "Makefile", ".ci", "LICENSE", "benchmarks", "book", ".github",
+    "_config.yml",
+    "_toc.yml",
+    "lectures",
+    "utils",
+    "data",
+    "images",
+    "tests",
+    "environment.yml",
+    "README.md",
+    "pyproject.toml",
+    "Makefile",
+    ".ci",
+    "LICENSE",
+    "benchmarks",
+    "book",
+    ".github",
     # what the ecosystem expects of a notebook repository (issue 13)
-    "binder", "requirements.txt", ".pre-commit-config.yaml", "CITATION.cff", "CHANGELOG.md",
+    "binder",
+    "requirements.txt",
+    ".pre-commit-config.yaml",
+    "CITATION.cff",
+    "CHANGELOG.md",
     "CONTRIBUTING.md",
-    ".gitignore", ".git", ".venv", "_build", ".pytest_cache", ".ruff_cache",
+    ".gitignore",
+    ".git",
+    ".venv",
+    "_build",
+    ".pytest_cache",
+    ".ruff_cache",
     "advanced_conv_models.egg-info",
 }
 
@@ -49,7 +72,10 @@ def test_venv_is_reinstalled_only_when_pyproject_changes(tmp_path):
     os.utime(tmp_path / "pyproject.toml", (past, past))
 
     def up_to_date() -> bool:
-        return subprocess.run(["make", "-q", ".venv/.installed"], cwd=tmp_path).returncode == 0
+        return (
+            subprocess.run(["make", "-q", ".venv/.installed"], cwd=tmp_path).returncode
+            == 0
+        )
 
     assert up_to_date()
     (tmp_path / "pyproject.toml").touch()

