@@ -39,3 +39,17 @@ def test_facts_page_is_the_courses_own_copy():
     assert FACTS_PAGE.read_text() == SHARED_FACTS.read_text(), (
         f"{FACTS_PAGE} differs from {SHARED_FACTS}: copy the course's page again"
     )
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_the_book_shows_the_training_its_own_code_did_not_a_resumed_run(
+    executed_notebook, name
+):
+    """Each build executes into an empty runs folder, whatever data/runs holds."""
+    nb = executed_notebook(name)
+    printed = "".join(
+        out.get("text", "") for cell in nb.cells for out in cell.get("outputs", [])
+    )
+    assert "Resumed after epoch" not in printed
+    if "Checkpoint(" in "".join(c.source for c in nb.cells if c.cell_type == "code"):
+        assert "training from scratch" in printed, f"{name} did not say it trained anew"
