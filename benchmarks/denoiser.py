@@ -19,7 +19,7 @@ import re
 
 import nbformat
 
-from benchmarks.notebooks import Execution
+from benchmarks.notebooks import Execution, text_outputs
 from benchmarks.results import Figure
 from tests import lecture_facts
 
@@ -39,17 +39,6 @@ LECTURE_NOTE = (
 def cpu_target() -> float:
     """Return the cpu target for the held-out MSE: the lecture's final loss plus 15%, 4 decimals."""
     return round(lecture_facts.DENOISER_FINAL_LOSS * (1 + TARGET_MARGIN), 4)
-
-
-def text_outputs(cell: nbformat.NotebookNode) -> str:
-    """Return the printed text of a code cell: its streams and plain-text results."""
-    parts = []
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "stream":
-            parts.append(output.get("text", ""))
-        else:
-            parts.append(output.get("data", {}).get("text/plain", ""))
-    return "\n".join(parts)
 
 
 def _held_out_cells(notebook: nbformat.NotebookNode) -> list[str]:

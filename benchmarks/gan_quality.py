@@ -21,6 +21,7 @@ from typing import Any
 
 import nbformat
 
+from benchmarks.notebooks import tagged_text, text_outputs
 from benchmarks.results import Figure
 
 NUMBER = r"(-?[0-9]*\.?[0-9]+)"
@@ -34,32 +35,6 @@ NO_LECTURE_VALUE = (
     "the lecture logs it per epoch; its facts page records no final value"
 )
 ONE_D_TOLERANCE = 0.1  # how close |a| and b must come to sigma and mu
-
-
-def text_outputs(cell: nbformat.NotebookNode) -> str:
-    """Return what a code cell printed or displayed as text, in order."""
-    parts = []
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "stream":
-            parts.append(output.get("text", ""))
-        else:
-            parts.append(output.get("data", {}).get("text/plain", ""))
-    return "".join(parts)
-
-
-def tagged_text(notebook: nbformat.NotebookNode, tag: str) -> str:
-    """Return the printed text of the one code cell tagged ``tag``; ValueError if not one."""
-    cells = [
-        cell
-        for cell in notebook.cells
-        if cell.cell_type == "code" and tag in cell.get("metadata", {}).get("tags", [])
-    ]
-    if len(cells) != 1:
-        raise ValueError(
-            f"tagged_text: the notebook must have one code cell tagged {tag!r}, "
-            f"got {len(cells)}"
-        )
-    return text_outputs(cells[0])
 
 
 def _search(pattern: re.Pattern[str], text: str, what: str) -> tuple[float, ...]:

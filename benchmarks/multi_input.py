@@ -14,7 +14,7 @@ import re
 
 import nbformat
 
-from benchmarks.notebooks import Execution
+from benchmarks.notebooks import Execution, tagged_text, text_outputs
 from benchmarks.results import Figure
 
 TAG = "heldout-mse"
@@ -26,31 +26,6 @@ PROFILE_LINE = re.compile(r"^Profile: (\w+)", re.MULTILINE)
 NO_LECTURE_NUMBER = (
     "the lecture trains no multi-input model: no lecture number to compare with"
 )
-
-
-def cell_text(cell: nbformat.NotebookNode) -> str:
-    """Return what a code cell printed: its streams and plain-text results, in order."""
-    parts = []
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "stream":
-            parts.append(output.get("text", ""))
-        else:
-            parts.append(output.get("data", {}).get("text/plain", ""))
-    return "".join(parts)
-
-
-def tagged_text(notebook: nbformat.NotebookNode, tag: str) -> str:
-    """Return the printed text of the one code cell tagged ``tag``; ValueError if not one."""
-    cells = [
-        cell
-        for cell in notebook.cells
-        if cell.cell_type == "code" and tag in cell.get("metadata", {}).get("tags", [])
-    ]
-    if len(cells) != 1:
-        raise ValueError(
-            f"tagged_text: expected one code cell tagged {tag!r}, got {len(cells)}"
-        )
-    return cell_text(cells[0])
 
 
 def held_out_mse(notebook: nbformat.NotebookNode) -> tuple[float, float]:
@@ -79,7 +54,7 @@ def printed_profile(notebook: nbformat.NotebookNode) -> str | None:
     """Return the profile the notebook's set-up cell says it ran with, or None."""
     for cell in notebook.cells:
         if cell.cell_type == "code":
-            match = PROFILE_LINE.search(cell_text(cell))
+            match = PROFILE_LINE.search(text_outputs(cell))
             if match:
                 return match.group(1)
     return None

@@ -20,6 +20,8 @@ import matplotlib
 import nbformat
 import pytest
 
+from benchmarks.notebooks import text_outputs
+
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,17 +92,6 @@ def executed_notebook(smoke_book: BookBuild) -> Callable[[str], nbformat.Noteboo
     return read
 
 
-def output_text(cell: nbformat.NotebookNode) -> str:
-    """Return everything a code cell printed or displayed as text, in order."""
-    parts = []
-    for output in cell.get("outputs", []):
-        if output.output_type == "stream":
-            parts.append(output.text)
-        elif "text/plain" in output.get("data", {}):
-            parts.append(output.data["text/plain"])
-    return "".join(parts)
-
-
 @pytest.fixture(scope="session")
 def cell_text() -> Callable[[nbformat.NotebookNode, str], str]:
     """Return a function: (executed notebook, tag) => the text output of the cell with that tag."""
@@ -109,6 +100,6 @@ def cell_text() -> Callable[[nbformat.NotebookNode, str], str]:
         cells = [c for c in nb.cells if tag in c.get("metadata", {}).get("tags", [])]
         if len(cells) != 1:
             pytest.fail(f"expected exactly one cell tagged {tag!r}, found {len(cells)}")
-        return output_text(cells[0])
+        return text_outputs(cells[0])
 
     return read
