@@ -9,8 +9,10 @@ or what the ``gpu`` profile sets.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import lecture_facts as lecture
+import nbformat
 import pytest
 
 from utils.profiles import PROFILES
@@ -62,3 +64,30 @@ def test_gpu_dcgan_sizes_are_the_lectures():
     assert (sizes.batch_size, sizes.epochs) == (lecture.GAN_BATCH, lecture.GAN_EPOCHS)
     assert sizes.learning_rate == pytest.approx(lecture.GAN_LR)
     assert sizes.max_images is None  # every face found
+
+
+def notebook_source(name: str) -> str:
+    """Return the text of every cell of ``lectures/<name>.ipynb``, markdown and code."""
+    path = Path(__file__).resolve().parents[1] / "lectures" / f"{name}.ipynb"
+    return "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
+
+
+def test_what_02_says_the_lecture_printed_is_the_lectures():
+    source = notebook_source("02_autoencoders")
+    prose = re.search(
+        r"loss of ([\d.]+) after its first\s+epoch and ([\d.]+) after\s+its "
+        r"(\w+), on ([\d,]+) 8s",
+        source,
+    )
+    printed = re.search(
+        r"the lecture: \"\s*\"([\d.]+) -> ([\d.]+) over (\d+) epochs on ([\d,]+) 8s",
+        source,
+    )
+    params = re.search(r"The lecture's network has \*\*([\d,]+) parameters\*\*", source)
+    assert prose and printed and params, "02 no longer states the lecture's results"
+    for first, final, eights in (prose.group(1, 2, 4), printed.group(1, 2, 4)):
+        assert float(first) == lecture.DENOISER_FIRST_LOSS
+        assert float(final) == lecture.DENOISER_FINAL_LOSS
+        assert int(eights.replace(",", "")) == lecture.DENOISER_EIGHTS
+    assert int(printed.group(3)) == lecture.DENOISER_EPOCHS
+    assert int(params.group(1).replace(",", "")) == lecture.DENOISER_PARAMS
