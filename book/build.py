@@ -17,12 +17,18 @@ import sys
 import time
 from pathlib import Path
 
-from utils.runtime import get_profile_name
+from book.profile import profile_name
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_DIR = ROOT / "_build"
 FAILED_MARKER = BUILD_DIR / ".book_build_failed"
-JUPYTER_BOOK = "import sys; from jupyter_book.cli.main import main; sys.exit(main())"
+# jupyter-book's CLI has no option for Sphinx's parallel jobs; its build_sphinx() takes
+# one, so the command wraps it (SPHINX_JOBS, read by the snippet) before calling the CLI.
+JUPYTER_BOOK = (
+    "import functools, os, sys; import jupyter_book.sphinx as s; "
+    "s.build_sphinx = functools.partial(s.build_sphinx, jobs=int(os.environ['SPHINX_JOBS'])); "
+    "from jupyter_book.cli.main import main; sys.exit(main())"
+)
 
 
 def build_command(root: Path = ROOT, rebuild_all: bool = False) -> list[str]:
@@ -45,9 +51,12 @@ def is_warning(line: str) -> bool:
     return "WARNING:" in line or "ERROR:" in line
 
 
-def build(root: Path = ROOT, rebuild_all: bool = False) -> tuple[int, int]:
-    """Build the book, echoing its log; return (exit status, number of warnings)."""
-    env = {**os.environ, "COURSE_PROFILE": get_profile_name()}
+def build(root: Path = ROOT, rebuild_all: bool = False, jobs: int = 1) -> tuple[int, int]:
+    """Build the book with ``jobs`` Sphinx processes, echoing its log; return (status, warnings).
+
+    With ``jobs`` > 1 Sphinx reads pages in parallel, so that many notebooks execute at once.
+    """
+    env = {**os.environ, "COURSE_PROFILE": profile_name(), "SPHINX_JOBS": str(jobs)}
     warnings = 0
     with subprocess.Popen(
         build_command(root, rebuild_all),
@@ -64,6 +73,17 @@ def build(root: Path = ROOT, rebuild_all: bool = False) -> tuple[int, int]:
     return process.returncode, warnings
 
 
+def positive_int(text: str) -> int:
+    """Return ``text`` as an int of at least 1 (argparse type for --jobs)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build the site and say where to open it; return non-zero when the build failed."""
     parser = argparse.ArgumentParser(
@@ -75,8 +95,15 @@ def main(argv: list[str] | None = None) -> int:
         dest="rebuild_all",
         help="re-read every page (executed notebooks still come from the cache)",
     )
+    parser.add_argument(
+        "--jobs",
+        type=positive_int,
+        default=1,
+        help="pages read (notebooks executed) at once; each notebook uses all its threads, "
+        "so more than 1 suits OMP_NUM_THREADS=1 (make test) or a machine with cores to spare",
+    )
     args = parser.parse_args(argv)
-    profile = get_profile_name()
+    profile = profile_name()
     rebuild_all = args.rebuild_all or FAILED_MARKER.exists()
     print(
         f"Building the book with COURSE_PROFILE={profile}"
@@ -88,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     start = time.perf_counter()
-    status, warnings = build(ROOT, rebuild_all)
+    status, warnings = build(ROOT, rebuild_all, args.jobs)
     index = BUILD_DIR / "html" / "index.html"
     seconds = time.perf_counter() - start
     if status != 0 or warnings or not index.exists():

@@ -43,7 +43,7 @@ from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from utils.runtime import get_profile_name
+from book.profile import profile_name
 
 LOGGER = logging.getLogger(__name__)
 
@@ -185,7 +185,7 @@ def fresh_runs_dir(build_dir: Path, profile: str) -> Path:
 
 def use_profile(app: Sphinx, config: Config) -> None:
     """Pick the profile, point myst-nb at its cache, and expose it to the pages."""
-    profile = get_profile_name()
+    profile = profile_name()
     os.environ["COURSE_PROFILE"] = (
         profile  # the kernels this build starts use the same scale
     )
@@ -443,8 +443,30 @@ def drop_duplicate_scripts(
     context["script_files"] = unique
 
 
+# Extensions the book loads that do not declare whether Sphinx may read pages in
+# parallel (so Sphinx reads serially, with a warning: an error under -W). Both keep no
+# state per page: sphinx-multitoc-numbering (always loaded by sphinx-external-toc) only
+# renumbers `numbered: true` tocs, in the main process after reading, and our _toc.yml
+# numbers nothing; sphinx-mathjax-offline copies MathJax into _static when the build ends;
+# sphinx-jupyterbook-latex (loaded by jupyter-book) acts only for LaTeX builders.
+PARALLEL_SAFE_EXTENSIONS = (
+    "sphinx_multitoc_numbering",
+    "sphinx-mathjax-offline",
+    "sphinx_jupyterbook_latex",
+)
+
+
+def allow_parallel_read(app: Sphinx) -> None:
+    """Let Sphinx read pages, and so execute notebooks, in parallel (``book.build --jobs``)."""
+    for name in PARALLEL_SAFE_EXTENSIONS:
+        extension = app.extensions.get(name)
+        if extension is not None and extension.parallel_read_safe is None:
+            extension.parallel_read_safe = True
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the config values, event handlers and transform."""
+    app.connect("builder-inited", allow_parallel_read)  # once every extension is loaded
     app.add_config_value("course_profile", "", "env")
     app.add_config_value("course_build_key", "", "env")
     app.connect("config-inited", use_profile)

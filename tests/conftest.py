@@ -29,11 +29,35 @@ BUILD = ROOT / "_build"
 BUILD_LOCK = BUILD / ".site-build.lock"
 EXECUTED = BUILD / "jupyter_execute" / "lectures"
 REPORTS = BUILD / "html" / "reports" / "lectures"
+BUILD_JOBS = min(os.cpu_count() or 1, 4)
 
 # Notebooks a test executes itself inherit this environment: tiny sizes, and
 # checkpoints in a folder of this test session so that no run resumes an old one.
 os.environ.setdefault("COURSE_PROFILE", "smoke")
 os.environ.setdefault("COURSE_RUNS", str(BUILD / "test-runs" / uuid.uuid4().hex[:8]))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Stop when ``--dist loadgroup`` would not keep an ``xdist_group`` on one worker.
+
+    pytest-xdist marks a grouped test by appending ``@<group>`` to its node id; where
+    pytest ignores that (pytest 9.2, pytest-dev/pytest-xdist#1386) the site's tests
+    spread over both workers and each builds and visits the whole site.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    lost = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
+    ]
+    if lost:
+        raise pytest.UsageError(
+            f"--dist loadgroup: {len(lost)} tests lost their xdist_group "
+            f"(e.g. {lost[0]}); pytest-xdist cannot group them under this pytest "
+            "(pytest-dev/pytest-xdist#1386): install the pytest pyproject.toml pins"
+        )
 
 
 @dataclass(frozen=True)
@@ -49,6 +73,8 @@ def build_smoke_book() -> BookBuild:
 
     Each worker that needs the book builds once; two builds at the same time would race
     on the execution cache, so they take turns (the second one finds every page cached).
+    Sphinx reads pages, and so runs notebooks, in as many processes as there are cores
+    (at most 4): with OMP_NUM_THREADS=1 (``make test``) each notebook uses one.
     """
     BUILD_LOCK.parent.mkdir(parents=True, exist_ok=True)
     with open(BUILD_LOCK, "w") as lock:
@@ -56,7 +82,7 @@ def build_smoke_book() -> BookBuild:
         env = {**os.environ, "COURSE_PROFILE": "smoke"}
         env.pop("COURSE_RUNS", None)  # the build gives its kernels an empty runs folder
         result = subprocess.run(
-            [sys.executable, "-m", "book.build"],
+            [sys.executable, "-m", "book.build", "--jobs", str(BUILD_JOBS)],
             cwd=ROOT,
             env=env,
             capture_output=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,6 +18,7 @@ from myst_nb.core.render import MimeData, load_mime_renders
 
 from book import build as book_build
 from book import extension as book_ext
+from book import profile as book_profile
 
 
 def fake_renderer() -> SimpleNamespace:
@@ -406,7 +408,7 @@ def test_a_failed_build_exits_non_zero_and_the_next_one_rereads_every_page(
     )
     calls = []
 
-    def fake_build(root, rebuild_all):
+    def fake_build(root, rebuild_all, jobs):
         calls.append(rebuild_all)
         if len(calls) == 1:
             return 1, 2  # exit status, warnings
@@ -421,3 +423,53 @@ def test_a_failed_build_exits_non_zero_and_the_next_one_rereads_every_page(
     assert calls == [False, True]
     assert "index.html" in capsys.readouterr().out
     assert not book_build.FAILED_MARKER.exists()
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two", "1.5"])
+def test_build_rejects_a_jobs_count_that_is_not_a_positive_whole_number(jobs, capsys):
+    with pytest.raises(SystemExit):
+        book_build.main(["--jobs", jobs])
+    assert f"expected a whole number of at least 1, got {jobs!r}" in capsys.readouterr().err
+
+
+def test_build_passes_its_jobs_to_sphinx_through_the_wrapped_jupyter_book(monkeypatch):
+    import jupyter_book.sphinx
+
+    seen = {}
+    monkeypatch.setenv("SPHINX_JOBS", "3")
+    monkeypatch.setattr(jupyter_book.sphinx, "build_sphinx", lambda *a, **k: seen.update(k))
+    wrapper, _ = book_build.JUPYTER_BOOK.split("from jupyter_book.cli.main")
+    exec(wrapper.rstrip("; "), {})
+    jupyter_book.sphinx.build_sphinx("src", "out")
+    assert seen == {"jobs": 3}
+
+
+def test_extensions_sphinx_would_read_serially_for_are_marked_parallel_safe():
+    extensions = {
+        name: SimpleNamespace(parallel_read_safe=None)
+        for name in book_ext.PARALLEL_SAFE_EXTENSIONS
+    }
+    other = SimpleNamespace(parallel_read_safe=None)
+    app = SimpleNamespace(extensions={**extensions, "someone_elses": other})
+    book_ext.allow_parallel_read(app)
+    assert all(ext.parallel_read_safe is True for ext in extensions.values())
+    assert other.parallel_read_safe is None  # only the ones we read and vouch for
+
+
+def test_profile_names_match_the_notebooks_helpers():
+    from utils.runtime import PROFILE_NAMES
+
+    assert book_profile.PROFILE_NAMES == PROFILE_NAMES
+
+
+@pytest.mark.parametrize("value", ["smoke", " CPU ", "gpu"])
+def test_profile_is_read_from_course_profile_without_pytorch(value, monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", value)
+    monkeypatch.setitem(sys.modules, "utils.runtime", None)  # importing it would fail
+    assert book_profile.profile_name() == value.strip().lower()
+
+
+def test_a_wrong_profile_name_gets_the_helpers_error(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    with pytest.raises(ValueError, match="COURSE_PROFILE"):
+        book_profile.profile_name()

@@ -4,20 +4,23 @@ animations, and everyone can read it (WCAG 2.1 AA as axe-core checks it).
 The smoke build of the book (``smoke_book`` in conftest.py: ``COURSE_PROFILE=smoke``,
 ``python -m book.build``) is served from ``_build/html`` on a loopback port, and Debian's
 Chromium drives it headless through Playwright in a 1280x900 window. Every request that
-leaves the loopback address is aborted and recorded. Each page is visited once
-(``visits``): screenshot to ``_build/screenshots/``, checked by axe-core (bundled by the
-PyPI package axe-playwright-python, nothing downloaded); the tests below check what the
-visits recorded.
+leaves the loopback address is aborted and recorded. Each page is loaded once
+(``visits``): what the tests need is read from it, its animations, 3-D scatter and answer
+dropdowns are tried, and axe-core (bundled by the PyPI package axe-playwright-python,
+nothing downloaded) checks it; the tests below check what the visits recorded.
+``COURSE_SCREENSHOTS=1`` also saves a full-page screenshot of each to ``_build/screenshots/``.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import functools
 import http.server
 import io
 import json
 import os
+import queue
 import re
 import threading
 import urllib.error
@@ -29,6 +32,11 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 import yaml
 from conftest import build_smoke_book
+
+try:
+    from playwright.sync_api import Error as PlaywrightError
+except ImportError:  # the browser fixture skips (or fails in CI) with an install hint
+    PlaywrightError = Exception
 
 pytestmark = [
     pytest.mark.browser,
@@ -92,6 +100,13 @@ RECORD_JS = """() => ({
   wideCode: Array.from(document.querySelectorAll('.cell_input pre'))
       .filter(pre => pre.scrollWidth > pre.clientWidth)
       .map(pre => pre.textContent.split('\\n').reduce((a, b) => b.length > a.length ? b : a)),
+  formulas: document.querySelectorAll('mjx-container').length,
+  // per animation: the images of its output cell that are not part of the player
+  extraFrames: Array.from(document.querySelectorAll('.animation'))
+      .map(anim => anim.closest('.cell_output'))
+      .map(out => Array.from(out.querySelectorAll('img'))
+           .filter(img => !img.closest('.animation')).length),
+  dropdowns: document.querySelectorAll('.admonition.dropdown').length,
 })"""
 # axe-core: the rules of WCAG 2.1 levels A and AA (experimental ones included, e.g.
 # label-content-name-mismatch); a serious or critical violation of any fails its page.
@@ -101,6 +116,19 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 BLOCKING_IMPACTS = ("serious", "critical")
+# Highlighted code is thousands of spans in a few dozen token colours, and axe-core's
+# colour-contrast rule takes about 2 ms a span (5-7 s a page here). So the code is left out
+# of the whole-page run and checked by a second run over one span of each colour class.
+CODE = ".cell_input .highlight"
+MARK_CODE_SAMPLE_JS = """sample => {
+  const seen = new Set();
+  for (const span of document.querySelectorAll(sample + ' span')) {
+    const style = getComputedStyle(span);
+    const key = [span.className, style.color, style.fontWeight, style.fontSize].join('|');
+    if (!seen.has(key)) { seen.add(key); span.setAttribute('data-axe-sample', ''); }
+  }
+  return seen.size;
+}"""
 
 
 def in_ci() -> bool:
@@ -116,22 +144,17 @@ def skip_or_fail(message: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Return headless Chromium (Debian's, never a downloaded one)."""
+def browser() -> Path:
+    """Return Debian's Chromium, once Playwright is known to be there to drive it."""
     if not CHROMIUM.exists():
         skip_or_fail(f"{CHROMIUM} not found: {INSTALL_HINT}")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         skip_or_fail(
             "the Python package playwright is missing: run `make test`, which installs it"
         )
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    return CHROMIUM
 
 
 @pytest.fixture(scope="session")
@@ -235,39 +258,158 @@ def blocking_violations(results: dict) -> list[dict]:
 
 @pytest.fixture(scope="session")
 def axe():
-    """Return axe-core as the PyPI package axe-playwright-python bundles it."""
+    """Return axe-core's runner as the PyPI package axe-playwright-python bundles it."""
     try:
         from axe_playwright_python.sync_playwright import Axe
     except ImportError:
         skip_or_fail(
             "the Python package axe-playwright-python is missing: run `make test`"
         )
-    return Axe()
+    return Axe
+
+
+def try_animations(page) -> list[str]:
+    """Step each animation on the page one frame; return what went wrong (empty: all stepped)."""
+    problems = []
+    animations = page.locator(".animation")
+    for index in range(animations.count()):
+        animation = animations.nth(index)
+        try:
+            image = animation.locator("img").first
+            page.wait_for_function(
+                "img => img.src.startsWith('data:image')", arg=image.element_handle()
+            )
+            before = image.get_attribute("src")
+            animation.scroll_into_view_if_needed()
+            animation.locator("button[title='Next frame']").click()
+            page.wait_for_function(
+                "([img, old]) => img.src !== old",
+                arg=[image.element_handle(), before],
+                timeout=10_000,
+            )
+            slider = animation.locator("input.anim-slider").input_value()
+            if slider != "1":
+                problems.append(f"animation {index}: slider at {slider} after Next, not 1")
+        except PlaywrightError as error:
+            problems.append(f"animation {index}: {error.message.splitlines()[0]}")
+    return problems
+
+
+def try_scatter_3d(page) -> dict:
+    """Return what the page's plotly 3-D scatter drew: found, canvas, WebGL, colours."""
+    from PIL import Image
+
+    plots = page.locator(".course-plotly .js-plotly-plot")
+    is_3d = plots.evaluate_all(
+        "divs => divs.map(d => (d._fullData || []).some(t => t.type === 'scatter3d'))"
+    )
+    if not any(is_3d):
+        return {"found": False}
+    plot = plots.nth(is_3d.index(True))
+    pixels = Image.open(io.BytesIO(plot.screenshot())).convert("RGB")
+    return {
+        "found": True,
+        "canvas": plot.locator(".gl-container canvas, svg.main-svg").count() > 0,
+        "webgl": "WebGL is not supported" not in plot.inner_text(),
+        "colours": len(pixels.getcolors(maxcolors=1 << 24)),
+    }
+
+
+def try_dropdown(page) -> dict:
+    """Open the page's first answer dropdown; return whether its answer was hidden, then shown."""
+    dropdown = page.locator(".admonition.dropdown").first
+    answer = dropdown.locator(":scope > :not(.admonition-title)").first
+    hidden_before = not answer.is_visible()
+    dropdown.locator("button.toggle-button").click()
+    try:
+        answer.wait_for(state="visible", timeout=10_000)
+        # it fades in: let the transition end before axe-core measures its contrast
+        dropdown.evaluate(
+            "el => Promise.all(el.getAnimations({subtree: true}).map(a => a.finished))"
+        )
+    except PlaywrightError:
+        return {"hidden_before": hidden_before, "shown_after": False}
+    return {"hidden_before": hidden_before, "shown_after": True}
+
+
+def visit_page(browser, base: str, axe, name: str, screenshots: bool) -> Visit:
+    """Load page ``name``, read it, try what it shows, run axe-core; return the Visit."""
+    with open_page(browser, base, name) as (page, record):
+        record.record = page.evaluate(RECORD_JS)
+        if name in ANIMATED:
+            record.record["animationProblems"] = try_animations(page)
+        if name == SCATTER_3D_PAGE:
+            record.record["scatter3d"] = try_scatter_3d(page)
+        if record.record["dropdowns"]:
+            record.record["dropdown"] = try_dropdown(page)
+        # What the page itself fetched and logged, before axe-core re-reads its
+        # stylesheets (axe resolves their @import against the site root: a 404
+        # that no reader's browser ever makes).
+        errors, failed = list(record.errors), list(record.failed)
+        results = axe.run(page, context={"exclude": [[CODE]]}, options=AXE_OPTIONS)
+        results = results.response
+        if page.evaluate(MARK_CODE_SAMPLE_JS, CODE):
+            code = axe.run(
+                page,
+                context={"include": [["[data-axe-sample]"]]},
+                options={**AXE_OPTIONS, "runOnly": ["color-contrast"]},
+            ).response
+            results["violations"] += code["violations"]
+        record.violations = blocking_violations(results)
+        record.errors, record.failed = errors, failed
+        if screenshots:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(
+                path=str(SCREENSHOTS / f"{name.replace('/', '__')}.png"), full_page=True
+            )
+    return record
+
+
+def visit_from_queue(pages: queue.Queue, base: str, axe_class, screenshots: bool) -> dict:
+    """Visit pages from ``pages`` until it is empty, in this thread's own Chromium.
+
+    Return page name => its Visit, or the exception its visit raised.
+    """
+    from playwright.sync_api import sync_playwright
+
+    done: dict[str, Visit | Exception] = {}
+    with sync_playwright() as playwright:  # Playwright's sync API: one per thread
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        axe = axe_class()
+        try:
+            while True:
+                try:
+                    name = pages.get_nowait()
+                except queue.Empty:
+                    return done
+                try:
+                    done[name] = visit_page(browser, base, axe, name, screenshots)
+                except Exception as error:  # reported by that page's tests
+                    done[name] = error
+        finally:
+            browser.close()
 
 
 @pytest.fixture(scope="session")
 def visits(browser, server: str, axe):
-    """Return a function that visits a page once (screenshot, axe-core) and returns its Visit."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    done: dict[str, Visit] = {}
+    """Visit every page once, two browsers at a time; return page name => its Visit."""
+    screenshots = os.environ.get("COURSE_SCREENSHOTS", "") not in ("", "0")
+    pages: queue.Queue = queue.Queue()
+    for name in sorted(PAGES, key=lambda page: page not in ANIMATED):  # longest first
+        pages.put(name)
+    browsers = max(1, min(2, os.cpu_count() or 1))
+    with concurrent.futures.ThreadPoolExecutor(browsers) as pool:
+        shares = [
+            pool.submit(visit_from_queue, pages, server, axe, screenshots)
+            for _ in range(browsers)
+        ]
+        done = {name: v for share in shares for name, v in share.result().items()}
 
     def visit(name: str) -> Visit:
-        if name not in done:
-            with open_page(browser, server, name) as (page, record):
-                record.record = page.evaluate(RECORD_JS)
-                # What the page itself fetched and logged, before axe-core re-reads its
-                # stylesheets (axe resolves their @import against the site root: a 404
-                # that no reader's browser ever makes).
-                errors, failed = list(record.errors), list(record.failed)
-                record.violations = blocking_violations(
-                    axe.run(page, options=AXE_OPTIONS).response
-                )
-                record.errors, record.failed = errors, failed
-                page.screenshot(
-                    path=str(SCREENSHOTS / f"{name.replace('/', '__')}.png"),
-                    full_page=True,
-                )
-            done[name] = record
+        if isinstance(done[name], Exception):
+            raise done[name]
         return done[name]
 
     return visit
@@ -370,10 +512,10 @@ def test_landing_page_says_which_profile_built_the_site(visits):
     assert "built with the smoke profile" in visits(TOC["root"]).record["text"]
 
 
-def test_formulas_are_typeset_by_the_local_mathjax(browser, server):
-    with open_page(browser, server, TOC["root"]) as (page, visit):
-        assert page.locator("mjx-container").count() > 0
-        assert not any("mathjax" in url.lower() for url in visit.blocked)
+def test_formulas_are_typeset_by_the_local_mathjax(visits):
+    visit = visits(TOC["root"])
+    assert visit.record["formulas"] > 0
+    assert not any("mathjax" in url.lower() for url in visit.blocked)
 
 
 # -- notebook pages -------------------------------------------------------------------------
@@ -439,69 +581,34 @@ def test_plotly_js_is_served_once_not_embedded_or_from_a_cdn(site):
     assert all(page.stat().st_size < copies[0].stat().st_size / 2 for page in pages)
 
 
-def test_autoencoder_page_draws_the_3d_scatter(browser, server):
-    from PIL import Image
-
-    with open_page(browser, server, SCATTER_3D_PAGE) as (page, visit):
-        plots = page.locator(".course-plotly .js-plotly-plot")
-        is_3d = plots.evaluate_all(
-            "divs => divs.map(d => (d._fullData || []).some(t => t.type === 'scatter3d'))"
-        )
-        assert any(is_3d), "no plotly 3D scatter on the page"
-        plot = plots.nth(is_3d.index(True))
-        assert plot.locator(".gl-container canvas, svg.main-svg").count() > 0
-        assert "WebGL is not supported" not in plot.inner_text()
-        pixels = Image.open(io.BytesIO(plot.screenshot())).convert("RGB")
-        colours = pixels.getcolors(maxcolors=1 << 24)
-        assert len(colours) > 20, "the 3D scatter's area is (nearly) blank"
-        assert visit.errors == []
+def test_autoencoder_page_draws_the_3d_scatter(visits):
+    visit = visits(SCATTER_3D_PAGE)
+    scatter = visit.record["scatter3d"]
+    assert scatter["found"], "no plotly 3D scatter on the page"
+    assert scatter["canvas"] and scatter["webgl"]
+    assert scatter["colours"] > 20, "the 3D scatter's area is (nearly) blank"
+    assert visit.errors == []
 
 
 @pytest.mark.parametrize("name", ANIMATED)
-def test_animations_step_to_another_frame_on_next(browser, server, name):
-    with open_page(browser, server, name) as (page, visit):
-        animations = page.locator(".animation")
-        assert animations.count() > 0, f"{name} shows no animation"
-        for index in range(animations.count()):
-            animation = animations.nth(index)
-            image = animation.locator("img").first
-            page.wait_for_function(
-                "img => img.src.startsWith('data:image')", arg=image.element_handle()
-            )
-            before = image.get_attribute("src")
-            animation.scroll_into_view_if_needed()
-            animation.locator("button[title='Next frame']").click()
-            page.wait_for_function(
-                "([img, old]) => img.src !== old", arg=[image.element_handle(), before]
-            )
-            assert animation.locator("input.anim-slider").input_value() == "1"
-        assert visit.errors == []
+def test_animations_step_to_another_frame_on_next(visits, name):
+    visit = visits(name)
+    assert visit.record["extraFrames"], f"{name} shows no animation"
+    assert visit.record["animationProblems"] == []
+    assert visit.errors == []
 
 
 @pytest.mark.parametrize("name", ANIMATED)
-def test_animations_have_no_duplicate_static_frame(browser, server, name):
-    with open_page(browser, server, name) as (page, _):
-        extra = page.evaluate("""() => Array.from(document.querySelectorAll('.animation'))
-            .map(anim => anim.closest('.cell_output'))
-            .map(out => Array.from(out.querySelectorAll('img'))
-                 .filter(img => !img.closest('.animation')).length)""")
-        assert extra and all(count == 0 for count in extra), extra
+def test_animations_have_no_duplicate_static_frame(visits, name):
+    extra = visits(name).record["extraFrames"]
+    assert extra and all(count == 0 for count in extra), extra
 
 
-def test_answers_sit_in_dropdowns_that_open(browser, server):
-    dropdown_class = re.compile(r'class="(?=[^"]*\bdropdown\b)(?=[^"]*\badmonition\b)')
-    pages = [
-        name
-        for name in PAGES
-        if dropdown_class.search((SITE / f"{name}.html").read_text())
-    ]
-    assert pages, "no page has an answer in a dropdown"
-    with open_page(browser, server, pages[0]) as (page, _):
-        dropdown = page.locator(".admonition.dropdown").first
-        answer = dropdown.locator(":scope > :not(.admonition-title)").first
-        assert not answer.is_visible()
-        dropdown.locator("button.toggle-button").click()
-        answer.wait_for(state="visible")
+def test_answers_sit_in_dropdowns_that_open(visits):
+    tried = [visits(name).record.get("dropdown") for name in PAGES]
+    tried = [result for result in tried if result is not None]
+    assert tried, "no page has an answer in a dropdown"
+    assert all(result == {"hidden_before": True, "shown_after": True} for result in tried)
 
 
 def test_unchanged_rebuild_reads_and_executes_nothing(site):
