@@ -51,7 +51,9 @@ def is_warning(line: str) -> bool:
     return "WARNING:" in line or "ERROR:" in line
 
 
-def build(root: Path = ROOT, rebuild_all: bool = False, jobs: int = 1) -> tuple[int, int]:
+def build(
+    root: Path = ROOT, rebuild_all: bool = False, jobs: int = 1
+) -> tuple[int, int]:
     """Build the book with ``jobs`` Sphinx processes, echoing its log; return (status, warnings).
 
     With ``jobs`` > 1 Sphinx reads pages in parallel, so that many notebooks execute at once.
@@ -80,7 +82,9 @@ def positive_int(text: str) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of at least 1, got {text!r}"
+        )
     return value
 
 

@@ -38,7 +38,9 @@ os.environ.setdefault("COURSE_RUNS", str(BUILD / "test-runs" / uuid.uuid4().hex[
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
     """Stop when ``--dist loadgroup`` would not keep an ``xdist_group`` on one worker.
 
     pytest-xdist marks a grouped test by appending ``@<group>`` to its node id; where

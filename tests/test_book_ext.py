@@ -429,7 +429,10 @@ def test_a_failed_build_exits_non_zero_and_the_next_one_rereads_every_page(
 def test_build_rejects_a_jobs_count_that_is_not_a_positive_whole_number(jobs, capsys):
     with pytest.raises(SystemExit):
         book_build.main(["--jobs", jobs])
-    assert f"expected a whole number of at least 1, got {jobs!r}" in capsys.readouterr().err
+    assert (
+        f"expected a whole number of at least 1, got {jobs!r}"
+        in capsys.readouterr().err
+    )
 
 
 def test_build_passes_its_jobs_to_sphinx_through_the_wrapped_jupyter_book(monkeypatch):
@@ -437,7 +440,9 @@ def test_build_passes_its_jobs_to_sphinx_through_the_wrapped_jupyter_book(monkey
 
     seen = {}
     monkeypatch.setenv("SPHINX_JOBS", "3")
-    monkeypatch.setattr(jupyter_book.sphinx, "build_sphinx", lambda *a, **k: seen.update(k))
+    monkeypatch.setattr(
+        jupyter_book.sphinx, "build_sphinx", lambda *a, **k: seen.update(k)
+    )
     wrapper, _ = book_build.JUPYTER_BOOK.split("from jupyter_book.cli.main")
     exec(wrapper.rstrip("; "), {})
     jupyter_book.sphinx.build_sphinx("src", "out")

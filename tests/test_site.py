@@ -289,7 +289,9 @@ def try_animations(page) -> list[str]:
             )
             slider = animation.locator("input.anim-slider").input_value()
             if slider != "1":
-                problems.append(f"animation {index}: slider at {slider} after Next, not 1")
+                problems.append(
+                    f"animation {index}: slider at {slider} after Next, not 1"
+                )
         except PlaywrightError as error:
             problems.append(f"animation {index}: {error.message.splitlines()[0]}")
     return problems
@@ -365,7 +367,9 @@ def visit_page(browser, base: str, axe, name: str, screenshots: bool) -> Visit:
     return record
 
 
-def visit_from_queue(pages: queue.Queue, base: str, axe_class, screenshots: bool) -> dict:
+def visit_from_queue(
+    pages: queue.Queue, base: str, axe_class, screenshots: bool
+) -> dict:
     """Visit pages from ``pages`` until it is empty, in this thread's own Chromium.
 
     Return page name => its Visit, or the exception its visit raised.
@@ -608,7 +612,9 @@ def test_answers_sit_in_dropdowns_that_open(visits):
     tried = [visits(name).record.get("dropdown") for name in PAGES]
     tried = [result for result in tried if result is not None]
     assert tried, "no page has an answer in a dropdown"
-    assert all(result == {"hidden_before": True, "shown_after": True} for result in tried)
+    assert all(
+        result == {"hidden_before": True, "shown_after": True} for result in tried
+    )
 
 
 def test_unchanged_rebuild_reads_and_executes_nothing(site):
