@@ -2,7 +2,8 @@
 
 Each module has one job:
 
-- ``utils.runtime``: pick the device, the scale profile and the random seed;
+- ``utils.runtime``: pick the device, the scale profile and the random seed, and let CPU
+  training reuse freed memory;
 - ``utils.profiles``: the sizes each profile uses, in one table;
 - ``utils.data``: where MNIST, the face images and the training runs live, offline first;
 - ``utils.bundled``: rebuild the bundled real MNIST and face subsets when nothing else is there;
