@@ -65,3 +65,28 @@ def definitions(
     for index, source in enumerate(tagged_sources(path, tags)):
         run_source(source, namespace, f"{Path(path).name}[{tags} {index}]")
     return namespace
+
+
+def run_through(
+    path: str | Path, tag: str, namespace: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Execute every code cell of ``path`` in order, up to the cell tagged ``tag``; return the namespace.
+
+    As a kernel would run the notebook top to bottom and stop there (set-up cell
+    included: its install step does nothing where the helpers are importable).
+    """
+    cells = code_cells(path)
+    tagged = [
+        i
+        for i, cell in enumerate(cells)
+        if tag in cell.get("metadata", {}).get("tags", [])
+    ]
+    if not tagged:
+        raise ValueError(
+            f"run_through: notebook {path} must have a code cell tagged {tag!r}, got none"
+        )
+    if namespace is None:
+        namespace = {"__name__": f"notebook:{Path(path).stem}"}
+    for index, cell in enumerate(cells[: tagged[0] + 1]):
+        run_source(cell.source, namespace, f"{Path(path).name}[code cell {index}]")
+    return namespace

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from benchmarks import gan_quality
-from benchmarks.notebook_code import GANS, definitions
+from benchmarks.notebook_code import GANS, definitions, run_through
 from utils.profiles import PROFILES, GanSizes
 
 ALL_SIZES = sorted(
@@ -186,3 +186,10 @@ def test_a_failed_notebook_gives_a_failed_quality_figure():
 
     figures = gan_quality.figures(Execution("04_gans", "cpu", 1.0, error="boom"))
     assert len(figures) == 1 and "boom" in figures[0].error
+
+
+def test_running_the_notebook_to_a_tag_that_is_not_there_names_it():
+    with pytest.raises(
+        ValueError, match="run_through: .* tagged 'no-such-cell', got none"
+    ):
+        run_through(GANS, "no-such-cell")
