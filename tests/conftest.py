@@ -15,12 +15,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
-import nbformat
 import pytest
 
-from benchmarks.notebooks import text_outputs
+if TYPE_CHECKING:  # imported where used: nbformat's schema checks take 2-3 s to import
+    import nbformat
 
 matplotlib.use("Agg")
 
@@ -115,6 +116,8 @@ def executed_notebook(smoke_book: BookBuild) -> Callable[[str], nbformat.Noteboo
                 f"the smoke build left no executed {path.relative_to(ROOT)}; "
                 f"its log ends:\n{smoke_book.log[-3000:]}"
             )
+        import nbformat
+
         return nbformat.read(path, as_version=4)
 
     return read
@@ -123,6 +126,8 @@ def executed_notebook(smoke_book: BookBuild) -> Callable[[str], nbformat.Noteboo
 @pytest.fixture(scope="session")
 def cell_text() -> Callable[[nbformat.NotebookNode, str], str]:
     """Return a function: (executed notebook, tag) => the text output of the cell with that tag."""
+
+    from benchmarks.notebooks import text_outputs
 
     def read(nb: nbformat.NotebookNode, tag: str) -> str:
         cells = [c for c in nb.cells if tag in c.get("metadata", {}).get("tags", [])]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import shutil
 import socket
@@ -12,7 +13,6 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
-from sklearn.datasets import _lfw
 from torchvision import datasets, transforms
 
 from book import bundle
@@ -23,6 +23,11 @@ from utils.files import read_sums
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 RAW = Path("mnist-subset/MNIST/raw")
 DOWNLOADED = {"MNIST", "runs", "lfw_home", "cache"}  # never part of a private copy
+
+
+def sklearn_lfw():
+    """Return scikit-learn's LFW module (imported on first use: scikit-learn takes 3 s)."""
+    return importlib.import_module("sklearn.datasets._lfw")
 
 
 @pytest.fixture
@@ -238,7 +243,7 @@ def write_lfw_cache(data_folder: Path, people: dict[str, int] = LFW_PEOPLE) -> P
     """Lay out scikit-learn's LFW cache exactly as fetch_lfw_people leaves it; return lfw_home."""
     home = data_folder / "lfw_home"
     home.mkdir(parents=True)
-    for target in _lfw.TARGETS:
+    for target in sklearn_lfw().TARGETS:
         (home / target.filename).write_text(pairs_text(target.filename))
     write_lfw_images(home, people)
     return home
@@ -260,19 +265,21 @@ def fake_downloads(monkeypatch, archive: bytes) -> list[str]:
     def fetch_remote(remote, dirname=None, n_retries=3, delay=1):
         served.append(remote.filename)
         path = Path(dirname) / remote.filename
-        if remote.filename == _lfw.FUNNELED_ARCHIVE.filename:
+        if remote.filename == sklearn_lfw().FUNNELED_ARCHIVE.filename:
             path.write_bytes(archive)
         else:
             path.write_text(pairs_text(remote.filename))
         return path
 
-    monkeypatch.setattr(_lfw, "_fetch_remote", fetch_remote)
+    monkeypatch.setattr(sklearn_lfw(), "_fetch_remote", fetch_remote)
     return served
 
 
 def test_our_lfw_layout_is_scikit_learns():
-    assert data.LFW_TARGETS == tuple(target.filename for target in _lfw.TARGETS)
-    assert data.LFW_ARCHIVE == _lfw.FUNNELED_ARCHIVE.filename
+    assert data.LFW_TARGETS == tuple(
+        target.filename for target in sklearn_lfw().TARGETS
+    )
+    assert data.LFW_ARCHIVE == sklearn_lfw().FUNNELED_ARCHIVE.filename
 
 
 def test_offline_faces_are_the_bundled_sample(
@@ -317,7 +324,7 @@ def test_lfw_download_lets_scikit_learn_extract_without_decoding(
 ):
     served = fake_downloads(monkeypatch, lfw_archive(tmp_path))
     monkeypatch.setattr(
-        _lfw, "_load_imgs", lambda *a, **k: pytest.fail("decoded the JPEGs")
+        sklearn_lfw(), "_load_imgs", lambda *a, **k: pytest.fail("decoded the JPEGs")
     )
     root = faces_root()
     home = data_copy / "lfw_home"
