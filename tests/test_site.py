@@ -2,10 +2,10 @@
 animations, and everyone can read it (WCAG 2.1 AA as axe-core checks it).
 
 The smoke build of the book (``smoke_book`` in conftest.py: ``COURSE_PROFILE=smoke``,
-``python -m book.build``) is served from ``_build/html`` on a loopback port, and Debian's
+``python -m book.build --jobs N``) is served from ``_build/html`` on a loopback port, and Debian's
 Chromium drives it headless through Playwright in a 1280x900 window. Every request that
-leaves the loopback address is aborted and recorded. Each page is loaded once
-(``visits``): what the tests need is read from it, its animations, 3-D scatter and answer
+leaves the loopback address is aborted and recorded. Each page is loaded once, two
+browsers at a time (``visits``): what the tests need is read from it, its animations, 3-D scatter and answer
 dropdowns are tried, and axe-core (bundled by the PyPI package axe-playwright-python,
 nothing downloaded) checks it; the tests below check what the visits recorded.
 ``COURSE_SCREENSHOTS=1`` also saves a full-page screenshot of each to ``_build/screenshots/``.
