@@ -183,6 +183,18 @@ def fresh_runs_dir(build_dir: Path, profile: str) -> Path:
     return runs
 
 
+def create_execution_cache(folder: Path) -> None:
+    """Create jupyter-cache's database in ``folder`` now, before Sphinx forks its readers.
+
+    Under ``book.build --jobs N`` the first notebook of each parallel reader would find no
+    database and create its tables at the same moment as the other ("table settings already
+    exists"). An existing database is left as it is.
+    """
+    from jupyter_cache import get_cache
+
+    get_cache(folder).db.dispose()  # creates the tables; no connection crosses the fork
+
+
 def use_profile(app: Sphinx, config: Config) -> None:
     """Pick the profile, point myst-nb at its cache, and expose it to the pages."""
     profile = profile_name()
@@ -198,6 +210,7 @@ def use_profile(app: Sphinx, config: Config) -> None:
     if not base.is_absolute():
         base = Path(app.srcdir) / base
     config.nb_execution_cache_path = str(profile_cache_dir(base, profile, fingerprint))
+    create_execution_cache(Path(config.nb_execution_cache_path))
     # A value with rebuild="env": when it changes, Sphinx re-reads every page.
     # ... and so does a change to this extension, its templates or its CSS.
     config.course_build_key = f"{profile}-{fingerprint}-{site_fingerprint()}"

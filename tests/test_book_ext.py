@@ -478,3 +478,17 @@ def test_a_wrong_profile_name_gets_the_helpers_error(monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "fast")
     with pytest.raises(ValueError, match="COURSE_PROFILE"):
         book_profile.profile_name()
+
+
+def test_execution_cache_exists_before_parallel_readers_start(tmp_path):
+    import sqlite3
+
+    from jupyter_cache import get_cache
+
+    book_ext.create_execution_cache(tmp_path)
+    with sqlite3.connect(tmp_path / "global.db") as db:
+        tables = {row[0] for row in db.execute("select name from sqlite_master")}
+    assert "settings" in tables  # the table two readers raced to create
+    get_cache(tmp_path).change_cache_limit(7)
+    book_ext.create_execution_cache(tmp_path)  # a second build keeps what is there
+    assert get_cache(tmp_path).get_cache_limit() == 7
