@@ -44,6 +44,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from book.profile import profile_name
+from utils.files import atomic_write
 
 LOGGER = logging.getLogger(__name__)
 
@@ -193,6 +194,31 @@ def create_execution_cache(folder: Path) -> None:
     from jupyter_cache import get_cache
 
     get_cache(folder).db.dispose()  # creates the tables; no connection crosses the fork
+
+
+def complete_executed_copies(app: Sphinx, env: Any) -> None:
+    """Put the cached outputs into myst-nb's copies in ``_build/jupyter_execute``.
+
+    When a page is read again but its notebook comes from the execution cache (the
+    extension or a template changed, or ``--all``), myst-nb 1.4 writes the copy from the
+    notebook it read, not from the one it merged with the cache: a copy with no outputs.
+    The landing page's data table and the tests read these copies, so each copy whose
+    code cells show no run gets its cache record merged in (jupyter-cache's own merge).
+    """
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache = get_cache(app.config.nb_execution_cache_path)
+    for path in sorted((Path(app.outdir).parent / "jupyter_execute").rglob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+        if not code or any(cell.get("execution_count") for cell in code):
+            continue
+        try:
+            _, merged = cache.merge_match_into_notebook(notebook)
+        except KeyError:  # never executed with this code: nothing to merge
+            continue
+        atomic_write(path, nbformat.writes(merged).encode("utf-8"))
 
 
 def use_profile(app: Sphinx, config: Config) -> None:
@@ -480,6 +506,9 @@ def allow_parallel_read(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the config values, event handlers and transform."""
     app.connect("builder-inited", allow_parallel_read)  # once every extension is loaded
+    app.connect(
+        "env-updated", complete_executed_copies
+    )  # after reading, before writing
     app.add_config_value("course_profile", "", "env")
     app.add_config_value("course_build_key", "", "env")
     app.connect("config-inited", use_profile)

@@ -38,11 +38,25 @@ os.environ.setdefault("COURSE_PROFILE", "smoke")
 os.environ.setdefault("COURSE_RUNS", str(BUILD / "test-runs" / uuid.uuid4().hex[:8]))
 
 
+GROUP_LOST = (
+    "--dist loadgroup: this test lost its xdist_group, so the site's tests would spread "
+    "over both workers and each would build and visit the whole site. pytest-xdist cannot "
+    "group tests under this pytest (pytest-dev/pytest-xdist#1386): install the pytest "
+    "that pyproject.toml pins (make test does)"
+)
+
+
+@pytest.fixture
+def xdist_group_lost() -> None:
+    """Fail: given only to grouped tests that pytest-xdist could not keep together."""
+    pytest.fail(GROUP_LOST)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    """Stop when ``--dist loadgroup`` would not keep an ``xdist_group`` on one worker.
+    """Fail the grouped tests when ``--dist loadgroup`` would not keep them on one worker.
 
     pytest-xdist marks a grouped test by appending ``@<group>`` to its node id; where
     pytest ignores that (pytest 9.2, pytest-dev/pytest-xdist#1386) the site's tests
@@ -50,17 +64,9 @@ def pytest_collection_modifyitems(
     """
     if not getattr(config.option, "loadgroup", False):
         return
-    lost = [
-        item.nodeid
-        for item in items
-        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
-    ]
-    if lost:
-        raise pytest.UsageError(
-            f"--dist loadgroup: {len(lost)} tests lost their xdist_group "
-            f"(e.g. {lost[0]}); pytest-xdist cannot group them under this pytest "
-            "(pytest-dev/pytest-xdist#1386): install the pytest pyproject.toml pins"
-        )
+    for item in items:
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
+            item.fixturenames.append("xdist_group_lost")
 
 
 @dataclass(frozen=True)

@@ -492,3 +492,46 @@ def test_execution_cache_exists_before_parallel_readers_start(tmp_path):
     get_cache(tmp_path).change_cache_limit(7)
     book_ext.create_execution_cache(tmp_path)  # a second build keeps what is there
     assert get_cache(tmp_path).get_cache_limit() == 7
+
+
+def test_copies_read_again_from_the_execution_cache_get_their_outputs(tmp_path):
+    import nbformat
+    from jupyter_cache import get_cache
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    def notebook(source: str, ran: bool) -> nbformat.NotebookNode:
+        cell = new_code_cell(source)
+        if ran:
+            cell.execution_count = 1
+            cell.outputs = [new_output("stream", name="stdout", text="MNIST: ...\n")]
+        nb = new_notebook(cells=[cell])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+        return nb
+
+    cache_folder = tmp_path / "cache"
+    cache = get_cache(cache_folder)
+    cache.cache_notebook_file(
+        _write(tmp_path / "ran.ipynb", notebook("print('x')", ran=True)),
+        check_validity=False,
+    )
+    executed = tmp_path / "_build" / "jupyter_execute" / "lectures"
+    cached = _write(executed / "cached.ipynb", notebook("print('x')", ran=False))
+    unknown = _write(executed / "unknown.ipynb", notebook("print('y')", ran=False))
+    app = SimpleNamespace(
+        outdir=str(tmp_path / "_build" / "html"),
+        config=SimpleNamespace(nb_execution_cache_path=str(cache_folder)),
+    )
+    book_ext.complete_executed_copies(app, None)
+    [cell] = nbformat.read(cached, as_version=4).cells
+    assert cell.execution_count == 1 and cell.outputs[0].text == "MNIST: ...\n"
+    [cell] = nbformat.read(unknown, as_version=4).cells
+    assert cell.execution_count is None and cell.outputs == []  # nothing to merge
+
+
+def _write(path: Path, notebook) -> Path:
+    """Write ``notebook`` to ``path`` (folders made); return the path."""
+    import nbformat
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
+    return path
