@@ -368,7 +368,7 @@ def visit_page(browser, base: str, axe, name: str, screenshots: bool) -> Visit:
 
 
 def visit_from_queue(
-    pages: queue.Queue, base: str, axe_class, screenshots: bool
+    pages: queue.Queue, base: str, chromium: Path, axe_class, screenshots: bool
 ) -> dict:
     """Visit pages from ``pages`` until it is empty, in this thread's own Chromium.
 
@@ -379,7 +379,7 @@ def visit_from_queue(
     done: dict[str, Visit | Exception] = {}
     with sync_playwright() as playwright:  # Playwright's sync API: one per thread
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+            executable_path=str(chromium), args=CHROMIUM_ARGS
         )
         axe = axe_class()
         try:
@@ -406,7 +406,7 @@ def visits(browser, server: str, axe):
     browsers = max(1, min(2, os.cpu_count() or 1))
     with concurrent.futures.ThreadPoolExecutor(browsers) as pool:
         shares = [
-            pool.submit(visit_from_queue, pages, server, axe, screenshots)
+            pool.submit(visit_from_queue, pages, server, browser, axe, screenshots)
             for _ in range(browsers)
         ]
         done = {name: v for share in shares for name, v in share.result().items()}
