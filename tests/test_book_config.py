@@ -116,10 +116,24 @@ print("HELPERS", utils.__file__, getattr(utils, "__course__", None))
 """
 
 
+def bootstrap_of(cell: str) -> str:
+    """Return a set-up cell up to the end of its ``if not ours:`` block: the install, not the imports."""
+    lines = cell.splitlines()
+    start = lines.index("if not ours:")
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i][:1] not in ("", " ")),
+        len(lines),
+    )
+    return "\n".join(lines[:end]) + "\n"
+
+
 def run_first_cell(path: Path, cwd: Path, home: Path) -> str:
-    """Run the first code cell of ``path`` in a fresh Python in ``cwd``; return its output."""
+    """Run the install part of ``path``'s first cell in a fresh Python in ``cwd``; return its output.
+
+    The imports after it (torch: 4 s) are the notebook's own business, run by the book build.
+    """
     cell = cwd / "first_cell.py"
-    cell.write_text(first_code_cell(path))
+    cell.write_text(bootstrap_of(first_code_cell(path)))
     env = {**os.environ, "HOME": str(home), "COURSE_DEVICE": "cpu", "MPLBACKEND": "Agg"}
     result = subprocess.run(
         [sys.executable, "-c", FIRST_CELL_RUNNER, str(ROOT), str(cell)],
