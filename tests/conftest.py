@@ -142,3 +142,18 @@ def cell_text() -> Callable[[nbformat.NotebookNode, str], str]:
         return text_outputs(cells[0])
 
     return read
+
+
+def check_jsonschema(schema: str, path: Path) -> tuple[int, str]:
+    """Check ``path`` against check-jsonschema's built-in (vendored, offline) ``schema``.
+
+    Return its exit status and output. The command runs in this process through click's
+    test runner: a process of its own spends about 3 s importing jsonschema.
+    """
+    from check_jsonschema import main
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["--builtin-schema", schema, str(path)])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output

@@ -12,13 +12,12 @@ import functools
 import importlib.metadata
 import json
 import re
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import tomllib
 import yaml
+from conftest import check_jsonschema
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
@@ -211,18 +210,7 @@ def test_pyproject_citation_and_changelog_give_one_version():
 
 
 def test_citation_file_passes_the_citation_file_format_schema():
-    command = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
-    assert command, (
-        "check-jsonschema is missing: it is a dev dependency (pyproject.toml)"
+    status, output = check_jsonschema(
+        "vendor.citation-file-format", ROOT / "CITATION.cff"
     )
-    result = subprocess.run(
-        [
-            command,
-            "--builtin-schema",
-            "vendor.citation-file-format",
-            str(ROOT / "CITATION.cff"),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert status == 0, output
