@@ -5,7 +5,6 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-JOBS   ?= 2
 
 # The scale profile: COURSE_PROFILE if set, else gpu on CUDA/MPS, else cpu.
 # (Python, and torch with it, is asked only when COURSE_PROFILE is unset.)
@@ -26,10 +25,11 @@ $(STAMP): pyproject.toml
 book: $(STAMP)  ## build the site into _build/html (profile: COURSE_PROFILE, else by device)
 	COURSE_PROFILE=$(PROFILE) $(BIN)/python -m book.build  # prints the profile and where to open the site
 
-# One torch thread per pytest worker: two workers on two cores, no oversubscription.
-# The notebooks run once, in the smoke build of the book that the browser tests read.
+# The notebooks run once, in the smoke build of the book that the browser tests read; the
+# build and the browser run behind the unit tests (tests/conftest.py), so one torch thread
+# each keeps two cores busy without oversubscribing them.
 test: $(STAMP)  ## run every test: unit tests, each notebook once (smoke book), the site in a browser
-	COURSE_PROFILE=smoke OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup tests
+	COURSE_PROFILE=smoke OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests
 
 test-fast: $(STAMP)  ## only the unit tests
 	COURSE_PROFILE=smoke $(BIN)/python -m pytest -m "not slow and not browser" tests

@@ -7,10 +7,13 @@ executed copy that myst-nb leaves in ``_build/jupyter_execute`` (``executed_note
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import fcntl
 import os
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,37 +41,6 @@ os.environ.setdefault("COURSE_PROFILE", "smoke")
 os.environ.setdefault("COURSE_RUNS", str(BUILD / "test-runs" / uuid.uuid4().hex[:8]))
 
 
-GROUP_LOST = (
-    "--dist loadgroup: this test lost its xdist_group, so the site's tests would spread "
-    "over both workers and each would build and visit the whole site. pytest-xdist cannot "
-    "group tests under this pytest (pytest-dev/pytest-xdist#1386): install the pytest "
-    "that pyproject.toml pins (make test does)"
-)
-
-
-@pytest.fixture
-def xdist_group_lost() -> None:
-    """Fail: given only to grouped tests that pytest-xdist could not keep together."""
-    pytest.fail(GROUP_LOST)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(
-    config: pytest.Config, items: list[pytest.Item]
-) -> None:
-    """Fail the grouped tests when ``--dist loadgroup`` would not keep them on one worker.
-
-    pytest-xdist marks a grouped test by appending ``@<group>`` to its node id; where
-    pytest ignores that (pytest 9.2, pytest-dev/pytest-xdist#1386) the site's tests
-    spread over both workers and each builds and visits the whole site.
-    """
-    if not getattr(config.option, "loadgroup", False):
-        return
-    for item in items:
-        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
-            item.fixturenames.append("xdist_group_lost")
-
-
 @dataclass(frozen=True)
 class BookBuild:
     """The outcome of the smoke build: its exit status and its log."""
@@ -78,12 +50,12 @@ class BookBuild:
 
 
 def build_smoke_book() -> BookBuild:
-    """Build the book with the smoke profile, one build at a time across pytest-xdist workers.
+    """Build the book with the smoke profile, one build at a time across test processes.
 
-    Each worker that needs the book builds once; two builds at the same time would race
-    on the execution cache, so they take turns (the second one finds every page cached).
-    Sphinx reads pages, and so runs notebooks, in as many processes as there are cores
-    (at most 4): with OMP_NUM_THREADS=1 (``make test``) each notebook uses one.
+    Two builds at the same time would race on the execution cache, so they take turns (the
+    second one finds every page cached). Sphinx reads pages, and so runs notebooks, in as
+    many processes as there are cores (at most 4): with OMP_NUM_THREADS=1 (``make test``)
+    each notebook uses one.
     """
     BUILD_LOCK.parent.mkdir(parents=True, exist_ok=True)
     with open(BUILD_LOCK, "w") as lock:
@@ -100,10 +72,165 @@ def build_smoke_book() -> BookBuild:
     return BookBuild(result.returncode, result.stdout + result.stderr)
 
 
+# -- work behind the tests ----------------------------------------------------------------
+
+
+class Behind:
+    """Work that waits on processes of its own, done in threads behind the tests.
+
+    The smoke build (the notebooks' kernels), the site's visits (Chromium) and the tests
+    marked ``behind`` (a subprocess each) mostly wait, so the other tests run meanwhile on
+    the other core. A test that needs a result before it is ready waits for it.
+    """
+
+    def __init__(self) -> None:
+        self._pool = concurrent.futures.ThreadPoolExecutor(8, "behind-the-tests")
+        self._jobs: dict[str, concurrent.futures.Future] = {}
+        self._lock = threading.Lock()
+        self._servers = contextlib.ExitStack()
+        self._base: str | None = None
+
+    def start(self, name: str, job: Callable[[], object]) -> None:
+        """Start ``job`` under ``name``, unless it has started already."""
+        with self._lock:
+            if name not in self._jobs:
+                self._jobs[name] = self._pool.submit(job)
+
+    def result(self, name: str, job: Callable[[], object]):
+        """Return what the job ``name`` returned (started now with ``job`` if it was not)."""
+        self.start(name, job)
+        return self._jobs[name].result()
+
+    def wait(self, name: str) -> None:
+        """Wait for the job ``name`` to end, whatever its outcome (none started: return)."""
+        with self._lock:
+            job = self._jobs.get(name)
+        if job is not None:
+            concurrent.futures.wait([job])
+
+    def serve(self, folder: Path) -> str:
+        """Return the base URL of a loopback server of ``folder``, started on first use."""
+        from site_visits import serving
+
+        with self._lock:
+            if self._base is None:
+                self._base = self._servers.enter_context(serving(folder))
+            return self._base
+
+    def close(self) -> None:
+        """Drop the jobs not started yet, wait for the running ones, stop the server."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._servers.close()
+
+
+BEHIND = Behind()
+
+
+def visit_the_site() -> dict:
+    """Visit every page of the smoke build once it is built (the job ``visits``)."""
+    from site_visits import SITE, visit_pages
+
+    if BEHIND.result("smoke_book", build_smoke_book).returncode != 0:
+        raise RuntimeError("the smoke build failed: its log is in test_site's failures")
+    return visit_pages(BEHIND.serve(SITE))
+
+
+UNCHANGED = "0 added, 0 changed, 0 removed"  # Sphinx's log when it reads no page
+
+
+def build_again() -> BookBuild:
+    """Return a build of the book that started with nothing changed since the last one.
+
+    When the book was built before this session and nothing changed since, the session's
+    own smoke build is one. Otherwise the book is built a second time, once its pages have
+    been visited (a build rewrites files the browser may be reading).
+    """
+    first = BEHIND.result("smoke_book", build_smoke_book)
+    if UNCHANGED in first.log:
+        return first
+    BEHIND.wait("visits")
+    return build_smoke_book()
+
+
+def runs_the_whole_folder(config: pytest.Config) -> bool:
+    """Return True for a run of every test (``make test``): no selection by file, -k or -m."""
+    tests = Path(__file__).parent
+    return (
+        not config.option.collectonly
+        and not config.option.keyword
+        and not config.option.markexpr
+        and all(Path(arg).resolve() in (tests, ROOT) for arg in config.args)
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``behind`` marker; start the smoke build at once for a whole run."""
+    config.addinivalue_line(
+        "markers",
+        "behind(name, job): run job() in a thread behind the tests from the end of "
+        "collection; the test reads what it returned from the fixture `behind`",
+    )
+    if runs_the_whole_folder(
+        config
+    ):  # build and visit while collection imports torch & co.
+        start_the_site()
+
+
+def start_the_site(visit: bool = True) -> None:
+    """Start the smoke build and, when ``visit`` and the browser tools are there, the visits."""
+    BEHIND.start("smoke_book", build_smoke_book)
+    if visit:
+        from site_visits import missing_tools
+
+        if missing_tools() is None:  # else the browser fixture skips (or fails in CI)
+            BEHIND.start("visits", visit_the_site)
+
+
+def reads_the_book(item: pytest.Item) -> bool:
+    """Return True when ``item`` needs the smoke build (directly or through another fixture)."""
+    return "smoke_book" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests that read the smoke build last, so that it is built behind the others."""
+    items.sort(key=reads_the_book)  # stable: each group keeps its order
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start what the selected tests will need: the smoke build, the visits, marked jobs."""
+    if session.config.option.collectonly:
+        return
+    needed = {name for item in session.items for name in item.fixturenames}
+    if "smoke_book" in needed:
+        start_the_site(visit="visits" in needed)
+    for item in session.items:
+        marker = item.get_closest_marker("behind")
+        skipped = any(m.args[:1] == (True,) for m in item.iter_markers("skipif"))
+        if marker and not skipped:
+            BEHIND.start(*marker.args)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Wait for the work behind the tests and stop its server."""
+    BEHIND.close()
+
+
+@pytest.fixture
+def behind(request: pytest.FixtureRequest):
+    """Return what the job of the test's ``behind(name, job)`` marker returned."""
+    marker = request.node.get_closest_marker("behind")
+    if marker is None:
+        pytest.fail(
+            "the fixture `behind` needs a @pytest.mark.behind(name, job) marker"
+        )
+    return BEHIND.result(*marker.args)
+
+
 @pytest.fixture(scope="session")
 def smoke_book() -> BookBuild:
-    """Return the smoke build of the book (built once per test worker, cached after)."""
-    return build_smoke_book()
+    """Return the smoke build of the book (built behind the other tests, or now)."""
+    return BEHIND.result("smoke_book", build_smoke_book)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,10 @@ numbers the drawings write against PyTorch's functions."""
 
 from __future__ import annotations
 
+import base64
+import io
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -12,6 +15,7 @@ import torch.nn.functional as F
 from matplotlib.animation import AbstractMovieWriter, FuncAnimation
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from PIL import Image
 from torch import nn
 
 from utils.conv_arithmetic import (
@@ -268,24 +272,41 @@ def test_plot_transposed_convolution_accepts_tensors_that_require_grad():
     )
 
 
-def test_animations_are_page_sized_and_stay_light():
-    # the 5x5 stride-1 example of the notebook: 25 frames about 660 px wide, so the numbers in
-    # the cells are readable, and palette PNG frames keeping the page light
-    anim = animate_convolution(input_size=5, kernel_size=3, stride=1, padding=1)
-    html = anim.to_jshtml()
-    width = anim._fig.get_size_inches()[0] * anim._fig.dpi
-    assert 600 < width <= 688, width
-    assert html.count("data:image/png;base64") == 25
-    # full-colour PNG frames: 1.1 MB
-    assert len(html) < 450_000, f"{len(html) / 1e3:.0f} kB"
+def first_frame_width(page: str) -> int:
+    """Return the width in pixels of the first PNG frame of a to_jshtml() page."""
+    encoded = re.search(r'data:image/png;base64,([^"]+)"', page).group(1)
+    png = base64.b64decode(re.sub(r"[\\\s]", "", encoded))  # JS line continuations
+    return Image.open(io.BytesIO(png)).width
+
+
+def test_the_notebooks_animations_are_page_sized_and_light(executed_notebook):
+    notebook = executed_notebook("03_convolution_arithmetic")
+    pages = [
+        "".join(output["data"]["text/html"])
+        for cell in notebook.cells
+        if cell.cell_type == "code" and "to_jshtml()" in cell.source
+        for output in cell.outputs
+        if "text/html" in output.get("data", {})
+    ]
+    frames = [page.count("data:image/png;base64") for page in pages]
+    assert 25 in frames, frames
+    # the 5x5 stride-1 example: about 660 px wide, so the numbers in the cells are readable
+    assert 600 < first_frame_width(pages[frames.index(25)]) <= 688
+    # palette PNG frames keep pages light: its 25 frames weigh under 450 kB (full-colour
+    # PNG frames: 1.1 MB), and no animation's frames more than 18 kB each
+    assert len(pages[frames.index(25)]) < 450_000
+    assert all(len(page) < 18_000 * count for page, count in zip(pages, frames)), [
+        f"{len(page) / 1e3:.0f} kB for {count} frames"
+        for page, count in zip(pages, frames)
+    ]
 
 
 @pytest.mark.parametrize(
     "make, says",
     [
         (
-            lambda: animate_convolution(5, 3, stride=2, padding=1),
-            "Convolution of a 5x5 input, padding 1, with a 3x3 kernel, stride 2: a 3x3 output",
+            lambda: animate_convolution(3, 3, stride=2, padding=1),
+            "Convolution of a 3x3 input, padding 1, with a 3x3 kernel, stride 2: a 2x2 output",
         ),
         (
             lambda: animate_transposed_convolution(2, 3, stride=2),

@@ -155,7 +155,6 @@ def gans(executed_notebook):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("site")
 def test_autograd_confirms_both_generator_loss_gradients(gans, cell_text):
     text = cell_text(gans, "gradient-check")
     assert re.search(r"minimax loss: True", text), text
@@ -163,7 +162,6 @@ def test_autograd_confirms_both_generator_loss_gradients(gans, cell_text):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("site")
 def test_quality_figures_are_printed_and_finite(gans):
     found = gan_quality.results(gans)
     assert all(math.isfinite(value) for value in found.values()), found
@@ -174,7 +172,6 @@ def test_quality_figures_are_printed_and_finite(gans):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("site")
 def test_the_one_dimensional_panels_are_described_from_the_run(gans, cell_text):
     lines = cell_text(gans, "gan1d-panels").splitlines()
     assert [line[:3] for line in lines[:4]] == ["(a)", "(b)", "(c)", "(d)"]

@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks import multi_input
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
+pytestmark = pytest.mark.slow
 
 
 def printed_number(pattern: str, text: str) -> float:

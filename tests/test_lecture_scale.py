@@ -26,7 +26,6 @@ def printed_integers(text: str) -> set[int]:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("site")
 def test_denoiser_notebook_prints_the_lectures_parameter_count(
     executed_notebook, cell_text
 ):
@@ -35,7 +34,6 @@ def test_denoiser_notebook_prints_the_lectures_parameter_count(
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("site")
 def test_dcgan_notebook_prints_the_lectures_parameter_counts(
     executed_notebook, cell_text
 ):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lecture_facts import FACTS_PAGE
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
+pytestmark = pytest.mark.slow
 
 LECTURES = Path(__file__).resolve().parents[1] / "lectures"
 NOTEBOOKS = sorted(p.stem for p in LECTURES.glob("*.ipynb"))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -22,20 +24,24 @@ def can_isolate_network() -> bool:
     )
 
 
-@pytest.mark.skipif(
-    not can_isolate_network(), reason="needs `unshare -n` (Linux, root)"
-)
-@pytest.mark.timeout(120)
-def test_data_falls_back_to_the_bundle_inside_a_network_namespace(tmp_path):
-    script = textwrap.dedent("""
-        import time
-        from torchvision import datasets
-        from utils.data import faces_root, mnist_root
-        start = time.perf_counter()
-        train = datasets.MNIST(mnist_root(timeout=5), train=True, download=False)
-        faces = datasets.ImageFolder(faces_root())
-        print("IMAGES", len(train), len(faces), "SECONDS", round(time.perf_counter() - start, 1))
-    """)
+OFFLINE_SCRIPT = textwrap.dedent("""
+    import time
+    from torchvision import datasets
+    from utils.data import faces_root, mnist_root
+    start = time.perf_counter()
+    train = datasets.MNIST(mnist_root(timeout=5), train=True, download=False)
+    faces = datasets.ImageFolder(faces_root())
+    print("IMAGES", len(train), len(faces), "SECONDS", round(time.perf_counter() - start, 1))
+""")
+
+
+def load_data_without_network() -> tuple[subprocess.CompletedProcess, Path]:
+    """Load MNIST and the faces in a fresh Python with no network and an empty data folder.
+
+    Return the process and the data folder it was given (removed by the test). A behind
+    job: the process spends about 10 s importing and rebuilding the bundle.
+    """
+    data = Path(tempfile.mkdtemp(prefix="offline-")) / "data"
     result = subprocess.run(
         [
             "unshare",
@@ -43,22 +49,33 @@ def test_data_falls_back_to_the_bundle_inside_a_network_namespace(tmp_path):
             "sh",
             "-c",
             f'ip link set lo up 2>/dev/null; exec "{sys.executable}" -c "$0"',
-            script,
+            OFFLINE_SCRIPT,
         ],
         capture_output=True,
         text=True,
         check=False,
-        env={"COURSE_DATA": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],  # tests may chdir meanwhile
+        env={"COURSE_DATA": str(data), "PATH": "/usr/bin:/bin"},
     )
-    assert result.returncode == 0, result.stderr
-    assert "MNIST: the BUNDLED REAL SUBSET (no download: " in result.stdout
-    assert (
-        "Faces: the BUNDLED SAMPLE of real LFW faces, 25x25 grey (no colour LFW download: "
-        in result.stdout
-    )
-    assert "IMAGES 4000 100" in result.stdout
-    left = sorted(path.name for path in (tmp_path / "data").iterdir())
-    assert left == [
-        "faces-sample",
-        "mnist-subset",
-    ]  # no half-written download left behind
+    return result, data
+
+
+@pytest.mark.skipif(
+    not can_isolate_network(), reason="needs `unshare -n` (Linux, root)"
+)
+@pytest.mark.behind("offline-data", load_data_without_network)
+def test_data_falls_back_to_the_bundle_inside_a_network_namespace(behind):
+    result, data = behind
+    try:
+        assert result.returncode == 0, result.stderr
+        assert "MNIST: the BUNDLED REAL SUBSET (no download: " in result.stdout
+        assert (
+            "Faces: the BUNDLED SAMPLE of real LFW faces, 25x25 grey (no colour LFW download: "
+            in result.stdout
+        )
+        assert "IMAGES 4000 100" in result.stdout
+        left = sorted(path.name for path in data.iterdir())
+        assert left == ["faces-sample", "mnist-subset"]  # no half-written download left
+    finally:
+        shutil.rmtree(data.parent, ignore_errors=True)

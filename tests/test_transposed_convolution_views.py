@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
+pytestmark = pytest.mark.slow
 
 CASE = re.compile(
     r"k=(\d+) s=(\d+) p=(\d+) output_padding=(\d+): (\d+)x\d+ => (\d+)x\d+, "
