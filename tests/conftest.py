@@ -153,10 +153,11 @@ def build_again() -> BookBuild:
 
 
 def runs_the_whole_folder(config: pytest.Config) -> bool:
-    """Return True for a run of every test (``make test``): no selection by file, -k or -m."""
+    """Return True for a run of every test (``make test``): no selection by file, -k, -m or --lf."""
     tests = Path(__file__).parent
     return (
         not config.option.collectonly
+        and not getattr(config.option, "lf", False)
         and not config.option.keyword
         and not config.option.markexpr
         and all(Path(arg).resolve() in (tests, ROOT) for arg in config.args)
@@ -170,10 +171,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "behind(name, job): run job() in a thread behind the tests from the end of "
         "collection; the test reads what it returned from the fixture `behind`",
     )
-    if runs_the_whole_folder(
-        config
-    ):  # build and visit while collection imports torch & co.
-        start_the_site()
+    if runs_the_whole_folder(config):
+        start_the_site()  # build and visit while collection imports torch and co.
 
 
 def start_the_site(visit: bool = True) -> None:
