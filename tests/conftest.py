@@ -39,6 +39,9 @@ BUILD_JOBS = min(os.cpu_count() or 1, 4)
 # checkpoints in a folder of this test session so that no run resumes an old one.
 os.environ.setdefault("COURSE_PROFILE", "smoke")
 os.environ.setdefault("COURSE_RUNS", str(BUILD / "test-runs" / uuid.uuid4().hex[:8]))
+# The environment of the session, for the processes started behind the tests: a test
+# running meanwhile may have monkeypatched os.environ.
+SESSION_ENV = dict(os.environ)
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def build_smoke_book() -> BookBuild:
     BUILD_LOCK.parent.mkdir(parents=True, exist_ok=True)
     with open(BUILD_LOCK, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        env = {**os.environ, "COURSE_PROFILE": "smoke"}
+        env = {**SESSION_ENV, "COURSE_PROFILE": "smoke"}
         env.pop("COURSE_RUNS", None)  # the build gives its kernels an empty runs folder
         result = subprocess.run(
             [sys.executable, "-m", "book.build", "--jobs", str(BUILD_JOBS)],
