@@ -188,9 +188,14 @@ def start_the_site(visit: bool = True) -> None:
             BEHIND.start("visits", visit_the_site)
 
 
+def fixtures_of(item: pytest.Item) -> tuple[str, ...]:
+    """Return the fixtures ``item`` needs, directly or through others (none for a non-test)."""
+    return tuple(getattr(item, "fixturenames", ()))
+
+
 def reads_the_book(item: pytest.Item) -> bool:
-    """Return True when ``item`` needs the smoke build (directly or through another fixture)."""
-    return "smoke_book" in getattr(item, "fixturenames", ())
+    """Return True when ``item`` needs the smoke build."""
+    return "smoke_book" in fixtures_of(item)
 
 
 @pytest.hookimpl(trylast=True)
@@ -203,7 +208,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """Start what the selected tests will need: the smoke build, the visits, marked jobs."""
     if session.config.option.collectonly:
         return
-    needed = {name for item in session.items for name in item.fixturenames}
+    needed = {name for item in session.items for name in fixtures_of(item)}
     if "smoke_book" in needed:
         start_the_site(visit="visits" in needed)
     for item in session.items:
