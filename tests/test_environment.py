@@ -1,9 +1,9 @@
 """Every list of packages names pyproject.toml's, and one version runs through the project.
 
 pyproject.toml's ``dependencies`` are what the notebooks import; its ``book`` extra builds
-the site and its ``dev`` extra tests it. ``requirements.txt`` (pip, Colab, Kaggle) and
+the site, its ``lab`` extra opens the notebooks in JupyterLab and its ``dev`` extra tests it. ``requirements.txt`` (pip, Colab, Kaggle) and
 ``binder/requirements.txt`` (mybinder.org, CPU torch) name exactly the runtime packages;
-``environment.yml`` (conda) the runtime packages and the ``book`` extra.
+``environment.yml`` (conda) the runtime packages and the ``book`` and ``lab`` extras.
 """
 
 from __future__ import annotations
@@ -89,11 +89,12 @@ def test_binder_installs_the_runtime_packages_with_cpu_torch_and_nothing_more():
     )
 
 
-def test_conda_environment_names_the_runtime_and_book_packages():
+def test_conda_environment_names_the_runtime_book_and_lab_packages():
     pip = conda_pip()
     assert requirements([spec for spec in pip if not spec.startswith("-")]) == {
         **runtime(),
         **extra("book"),
+        **extra("lab"),
     }
     assert "-e ." in pip
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
@@ -101,7 +102,10 @@ def test_conda_environment_names_the_runtime_and_book_packages():
 
 
 def test_no_package_sits_in_two_groups():
-    groups = {"runtime": runtime(), "book": extra("book"), "dev": extra("dev")}
+    groups = {
+        "runtime": runtime(),
+        **{name: extra(name) for name in ("book", "lab", "dev")},
+    }
     seen: dict[str, str] = {}
     for group, packages in groups.items():
         for name in packages:
