@@ -157,17 +157,29 @@ def profile_cache_dir(base: Path, profile: str, fingerprint: str) -> Path:
     return cache
 
 
-def quiet_kernels(build_dir: Path) -> None:
-    """Give the build's kernels an IPython profile that logs errors only.
+# Run in each kernel as it starts, leaving no name behind: at exit, move every object to
+# the permanent generation, so that the interpreter's last garbage collections skip the
+# heap of torch and its friends. A kernel with torchvision loaded then stops in about
+# 0.5 s instead of 2-3 s, and the build waits for each kernel to stop.
+FREEZE_AT_EXIT = "import atexit as _atexit, gc as _gc; _atexit.register(_gc.freeze); del _atexit, _gc"
 
-    ipykernel 7 logs a warning on every start that its loopback TCP link is not
-    encrypted; a build log must show no warning line that is not about the book.
+
+def kernel_profile(build_dir: Path) -> Path:
+    """Give the build's kernels an IPython profile; return its config file.
+
+    The kernels log errors only (ipykernel 7 warns on every start that its loopback TCP
+    link is not encrypted, and a build log must show no warning that is not about the
+    book) and stop quickly (``FREEZE_AT_EXIT``).
     """
     ipython_dir = Path(build_dir) / "ipython"
     config = ipython_dir / "profile_default" / "ipython_kernel_config.py"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text('c.IPKernelApp.log_level = "ERROR"\n')
+    config.write_text(
+        'c.IPKernelApp.log_level = "ERROR"\n'
+        f"c.IPKernelApp.exec_lines = [{FREEZE_AT_EXIT!r}]\n"
+    )
     os.environ["IPYTHONDIR"] = str(ipython_dir)
+    return config
 
 
 def fresh_runs_dir(build_dir: Path, profile: str) -> Path:
@@ -227,7 +239,7 @@ def use_profile(app: Sphinx, config: Config) -> None:
     os.environ["COURSE_PROFILE"] = (
         profile  # the kernels this build starts use the same scale
     )
-    quiet_kernels(Path(app.outdir).parent)
+    kernel_profile(Path(app.outdir).parent)
     fresh_runs_dir(Path(app.outdir).parent, profile)
     fingerprint = utils_fingerprint()
     base = Path(

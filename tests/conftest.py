@@ -10,6 +10,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import fcntl
+import gc
 import os
 import subprocess
 import sys
@@ -219,8 +220,13 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Wait for the work behind the tests and stop its server."""
+    """Wait for the work behind the tests, stop its server, and freeze the heap.
+
+    Freezing moves every object to the permanent generation, so that the interpreter's
+    last garbage collections skip torch's heap: the run ends 2-3 s sooner.
+    """
     BEHIND.close()
+    gc.freeze()
 
 
 @pytest.fixture

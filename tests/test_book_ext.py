@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,6 +18,7 @@ from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser
 from docutils.utils import new_document
 from myst_nb.core.render import MimeData, load_mime_renders
+from traitlets.config import Config
 
 from book import build as book_build
 from book import extension as book_ext
@@ -97,14 +101,34 @@ def test_build_uses_the_profile_cache_and_tells_the_pages(tmp_path, monkeypatch)
     assert config.myst_substitutions == {"other": "x", "course_profile": "cpu"}
 
 
-def test_build_kernels_log_errors_only(tmp_path, monkeypatch):
+def test_build_kernels_log_errors_only_and_freeze_their_heap_at_exit(
+    tmp_path, monkeypatch
+):
     monkeypatch.setenv("IPYTHONDIR", "")
-    book_ext.quiet_kernels(tmp_path / "_build")
-    config = (
+    path = book_ext.kernel_profile(tmp_path / "_build")
+    assert path == (
         tmp_path / "_build" / "ipython" / "profile_default" / "ipython_kernel_config.py"
     )
     assert os.environ["IPYTHONDIR"] == str(tmp_path / "_build" / "ipython")
-    assert 'IPKernelApp.log_level = "ERROR"' in config.read_text()
+    config = Config()
+    exec(path.read_text(), {"c": config})  # as IPython reads it
+    assert config.IPKernelApp.log_level == "ERROR"
+    [line] = config.IPKernelApp.exec_lines
+    user_namespace: dict = {}
+    try:
+        exec(line, user_namespace)
+    finally:
+        atexit.unregister(gc.freeze)  # not this process's exit
+    assert set(user_namespace) == {"__builtins__"}, "the line left names in the kernel"
+    # In a process of its own: at exit (handlers run last-registered first), the heap is
+    # frozen before the handler registered ahead of the line looks.
+    check = (
+        "import atexit, gc; atexit.register(lambda: print(gc.get_freeze_count() > 0))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"{check}\n{line}"], capture_output=True, text=True
+    )
+    assert result.stdout == "True\n", result.stderr
 
 
 # -- plotly ---------------------------------------------------------------------------------
