@@ -34,6 +34,7 @@ from site_visits import (
     TOC,
     Tab,
     Visit,
+    accessibility_violations,
     missing_tools,
     serving,
 )
@@ -225,6 +226,38 @@ def test_a_request_that_leaves_the_site_is_recorded_and_fails(browser, tmp_path)
                 chromium.close()
     assert visit.blocked == [f"{outside}logo.svg"]
     assert broken == [f"{outside}logo.svg"]
+
+
+# Two code cells whose names are grey on white (2.3:1); the first sits in a folded cell.
+LOW_CONTRAST_CODE = """<!doctype html><html lang="en"><title>grey code</title><main>
+<p>Black text on white.</p>
+<details class="hide"><summary>Show the set-up</summary>
+<div class="cell_input"><div class="highlight"><pre><span class="n" style="color: #aaa">folded</span></pre></div></div>
+</details>
+<div class="cell_input"><div class="highlight"><pre><span class="k">import</span> <span class="n" style="color: #aaa">shown</span></pre></div></div>
+</main></html>"""
+
+
+def test_accessibility_check_tests_a_visible_span_of_each_code_colour(
+    browser, tmp_path
+):
+    # The check behind test_page_has_no_serious_wcag_violation, on code in a colour that
+    # fails: one run, the code left out but for a sample, which must not be the folded span.
+    (tmp_path / "grey.html").write_text(LOW_CONTRAST_CODE)
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    with serving(tmp_path) as base, sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(browser), args=CHROMIUM_ARGS
+        )
+        try:
+            page, _ = Tab(chromium, base).open("grey")
+            violations = accessibility_violations(page, Axe())
+        finally:
+            chromium.close()
+    assert [v["rule"] for v in violations] == ["color-contrast"]
+    assert violations[0]["where"] == [['.n[data-axe-sample=""]']]
 
 
 def test_formulas_are_typeset_by_the_local_mathjax(visits):
