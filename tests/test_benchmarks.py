@@ -243,9 +243,12 @@ def test_fifty_epoch_ratio_counts_the_one_off_decode():
 
 @pytest.fixture(scope="module")
 def face_files(tmp_path_factory):
-    return faces.make_face_files(
-        tmp_path_factory.mktemp("faces"), n_images=6, size=24, n_classes=2
-    )
+    # made from the bundled faces, named by FACES_DIR: no LFW download is tried
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FACES_DIR", str(ROOT / "data" / "faces-sample"))
+        return faces.make_face_files(
+            tmp_path_factory.mktemp("faces"), n_images=6, size=24, n_classes=2
+        )
 
 
 def test_face_files_are_rgb_pngs_in_imagefolder_layout_and_reused(face_files):

@@ -37,6 +37,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 KAGGLE_FACES = Path("/kaggle/input/face-recognition-dataset/Extracted Faces")
 KAGGLE_WORKING = Path("/kaggle/working")
 DOWNLOAD_TIMEOUT = 5.0  # seconds a socket may wait before a download counts as offline
+LFW_RETRY_DELAY = (
+    1.0  # seconds before scikit-learn tries a failed LFW download once more
+)
 
 # scikit-learn's cache layout for fetch_lfw_people(funneled=True), under its data_home
 LFW_HOME = "lfw_home"
@@ -325,7 +328,7 @@ def _download_lfw(home: Path, timeout: float) -> str | None:
                 funneled=True,
                 min_faces_per_person=10**9,
                 n_retries=1,
-                delay=1.0,
+                delay=LFW_RETRY_DELAY,
             )
         if not _lfw_complete(home):
             raise DataError(f"scikit-learn left an incomplete LFW cache in {home}")
