@@ -473,7 +473,12 @@ def test_build_passes_its_jobs_to_sphinx_through_the_wrapped_jupyter_book(monkey
     assert seen == {"jobs": 3}
 
 
-def test_extensions_sphinx_would_read_serially_for_are_marked_parallel_safe():
+def test_extensions_sphinx_would_read_serially_for_are_marked_parallel_safe(
+    monkeypatch,
+):
+    import sphinx.builders
+
+    monkeypatch.setattr(sphinx.builders, "make_chunks", sphinx.builders.make_chunks)
     extensions = {
         name: SimpleNamespace(parallel_read_safe=None)
         for name in book_ext.PARALLEL_SAFE_EXTENSIONS
@@ -483,6 +488,9 @@ def test_extensions_sphinx_would_read_serially_for_are_marked_parallel_safe():
     book_ext.allow_parallel_read(app)
     assert all(ext.parallel_read_safe is True for ext in extensions.values())
     assert other.parallel_read_safe is None  # only the ones we read and vouch for
+    # and each Sphinx process reads one page at a time (Sphinx's own: four each)
+    pages = [f"lectures/0{i}" for i in range(7)] + ["lectures/index"]
+    assert sphinx.builders.make_chunks(pages, 2) == [[page] for page in pages]
 
 
 def test_profile_names_match_the_notebooks_helpers():
