@@ -12,8 +12,10 @@ import contextlib
 import fcntl
 import gc
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable
@@ -92,7 +94,7 @@ class Behind:
         self._jobs: dict[str, concurrent.futures.Future] = {}
         self._lock = threading.Lock()
         self._servers = contextlib.ExitStack()
-        self._base: str | None = None
+        self._site: tuple[Path, str] | None = None
 
     def start(self, name: str, job: Callable[[], object]) -> None:
         """Start ``job`` under ``name``, unless it has started already."""
@@ -105,21 +107,21 @@ class Behind:
         self.start(name, job)
         return self._jobs[name].result()
 
-    def wait(self, name: str) -> None:
-        """Wait for the job ``name`` to end, whatever its outcome (none started: return)."""
-        with self._lock:
-            job = self._jobs.get(name)
-        if job is not None:
-            concurrent.futures.wait([job])
+    def serve_site(self) -> tuple[Path, str]:
+        """Return a copy of the smoke build's site and the base URL of its loopback server.
 
-    def serve(self, folder: Path) -> str:
-        """Return the base URL of a loopback server of ``folder``, started on first use."""
-        from site_visits import serving
+        Both are made on first use, once the build has ended. The browser reads the copy,
+        so that a second build (``build_again``) may rewrite the site meanwhile.
+        """
+        from site_visits import SITE, serving
 
         with self._lock:
-            if self._base is None:
-                self._base = self._servers.enter_context(serving(folder))
-            return self._base
+            if self._site is None:
+                copy = Path(self._servers.enter_context(tempfile.TemporaryDirectory()))
+                shutil.copytree(SITE, copy / "html")
+                base = self._servers.enter_context(serving(copy / "html"))
+                self._site = (copy / "html", base)
+            return self._site
 
     def close(self) -> None:
         """Drop the jobs not started yet, wait for the running ones, stop the server."""
@@ -132,11 +134,11 @@ BEHIND = Behind()
 
 def visit_the_site() -> dict:
     """Visit every page of the smoke build once it is built (the job ``visits``)."""
-    from site_visits import SITE, visit_pages
+    from site_visits import visit_pages
 
     if BEHIND.result("smoke_book", build_smoke_book).returncode != 0:
         raise RuntimeError("the smoke build failed: its log is in test_site's failures")
-    return visit_pages(BEHIND.serve(SITE))
+    return visit_pages(BEHIND.serve_site()[1])
 
 
 UNCHANGED = "0 added, 0 changed, 0 removed"  # Sphinx's log when it reads no page
@@ -146,13 +148,13 @@ def build_again() -> BookBuild:
     """Return a build of the book that started with nothing changed since the last one.
 
     When the book was built before this session and nothing changed since, the session's
-    own smoke build is one. Otherwise the book is built a second time, once its pages have
-    been visited (a build rewrites files the browser may be reading).
+    own smoke build is one. Otherwise the book is built a second time, once the copy of
+    the site that the browser reads has been taken.
     """
     first = BEHIND.result("smoke_book", build_smoke_book)
     if UNCHANGED in first.log:
         return first
-    BEHIND.wait("visits")
+    BEHIND.serve_site()
     return build_smoke_book()
 
 

@@ -1,6 +1,6 @@
 """Visiting the built site in a real browser, for test_site.py.
 
-The smoke build of the book is served from ``_build/html`` on a loopback port, and
+A copy of the smoke build's ``_build/html`` is served on a loopback port, and
 Debian's Chromium drives it headless through Playwright in a 1280x900 window. Every
 request that leaves the loopback address fails and is recorded. Each page is loaded once,
 in one tab (:func:`visit_pages`): what the tests need is read from it, its

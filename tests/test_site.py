@@ -32,7 +32,6 @@ from site_visits import (
     RECORD_JS,
     ROOT,
     SCATTER_3D_PAGE,
-    SITE,
     TOC,
     Tab,
     Visit,
@@ -71,17 +70,17 @@ def browser() -> Path:
 
 @pytest.fixture(scope="session")
 def site(browser, smoke_book) -> Path:
-    """Return _build/html of the smoke build (built after the browser check)."""
+    """Return the copy of the smoke build's _build/html that the browser reads."""
     assert smoke_book.returncode == 0, (
         f"the book build failed:\n{smoke_book.log[-6000:]}"
     )
-    return SITE
+    return BEHIND.serve_site()[0]
 
 
 @pytest.fixture(scope="session")
 def server(site: Path) -> str:
     """Return the base URL of the loopback server of the site (started by the visits, or now)."""
-    return BEHIND.serve(site)
+    return BEHIND.serve_site()[1]
 
 
 @pytest.fixture(scope="session")
