@@ -124,7 +124,7 @@ class Behind:
             return self._site
 
     def close(self) -> None:
-        """Drop the jobs not started yet, wait for the running ones, stop the server."""
+        """Drop the jobs not started, wait for the others, stop the server, delete the copy."""
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._servers.close()
 
