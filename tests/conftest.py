@@ -47,6 +47,23 @@ os.environ.setdefault("COURSE_RUNS", str(BUILD / "test-runs" / uuid.uuid4().hex[
 SESSION_ENV = dict(os.environ)
 
 
+def run_behind(
+    command: list[str], env: dict[str, str] | None = None, **options
+) -> subprocess.CompletedProcess:
+    """Run ``command`` for work behind the tests and capture its output (``options``: run's).
+
+    It runs in the repository root and the session's environment (unless ``env`` is
+    given), whatever a test running meanwhile has ``chdir``-ed to or monkeypatched.
+    """
+    return subprocess.run(
+        command,
+        cwd=ROOT,
+        env=SESSION_ENV if env is None else env,
+        capture_output=True,
+        **options,
+    )
+
+
 @dataclass(frozen=True)
 class BookBuild:
     """The outcome of the smoke build: its exit status and its log."""
@@ -68,11 +85,9 @@ def build_smoke_book() -> BookBuild:
         fcntl.flock(lock, fcntl.LOCK_EX)
         env = {**SESSION_ENV, "COURSE_PROFILE": "smoke"}
         env.pop("COURSE_RUNS", None)  # the build gives its kernels an empty runs folder
-        result = subprocess.run(
+        result = run_behind(
             [sys.executable, "-m", "book.build", "--jobs", str(BUILD_JOBS)],
-            cwd=ROOT,
             env=env,
-            capture_output=True,
             text=True,
         )
     return BookBuild(result.returncode, result.stdout + result.stderr)
@@ -93,7 +108,7 @@ class Behind:
         self._pool = concurrent.futures.ThreadPoolExecutor(8, "behind-the-tests")
         self._jobs: dict[str, concurrent.futures.Future] = {}
         self._lock = threading.Lock()
-        self._servers = contextlib.ExitStack()
+        self._cleanup = contextlib.ExitStack()
         self._site: tuple[Path, str] | None = None
 
     def start(self, name: str, job: Callable[[], object]) -> None:
@@ -117,16 +132,16 @@ class Behind:
 
         with self._lock:
             if self._site is None:
-                copy = Path(self._servers.enter_context(tempfile.TemporaryDirectory()))
+                copy = Path(self._cleanup.enter_context(tempfile.TemporaryDirectory()))
                 shutil.copytree(SITE, copy / "html")
-                base = self._servers.enter_context(serving(copy / "html"))
+                base = self._cleanup.enter_context(serving(copy / "html"))
                 self._site = (copy / "html", base)
             return self._site
 
     def close(self) -> None:
         """Drop the jobs not started, wait for the others, stop the server, delete the copy."""
         self._pool.shutdown(wait=True, cancel_futures=True)
-        self._servers.close()
+        self._cleanup.close()
 
 
 BEHIND = Behind()

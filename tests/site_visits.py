@@ -331,6 +331,21 @@ def visit_page(tab: Tab, axe, name: str, screenshots: bool) -> Visit:
     return record
 
 
+@contextlib.contextmanager
+def launched(chromium: Path = CHROMIUM):
+    """Yield Debian's Chromium, started headless by Playwright with ``CHROMIUM_ARGS``."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:  # Playwright's sync API: one per thread
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def visit_pages(base: str, chromium: Path = CHROMIUM) -> dict[str, Visit | Exception]:
     """Visit every page of the site at ``base`` once, in one tab of one browser.
 
@@ -340,23 +355,16 @@ def visit_pages(base: str, chromium: Path = CHROMIUM) -> dict[str, Visit | Excep
     with the book cached (120-130 s either way without it).
     """
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
     screenshots = os.environ.get("COURSE_SCREENSHOTS", "") not in ("", "0")
     done: dict[str, Visit | Exception] = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium), args=CHROMIUM_ARGS
-        )
+    with launched(chromium) as browser:
         axe, tab = Axe(), Tab(browser, base)
-        try:
-            for name in PAGES:
-                try:
-                    done[name] = visit_page(tab, axe, name, screenshots)
-                except Exception as error:  # reported by that page's tests
-                    done[name] = error
-        finally:
-            browser.close()
+        for name in PAGES:
+            try:
+                done[name] = visit_page(tab, axe, name, screenshots)
+            except Exception as error:  # reported by that page's tests
+                done[name] = error
     return done
 
 

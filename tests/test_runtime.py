@@ -8,12 +8,11 @@ import re
 import subprocess
 import sys
 from dataclasses import fields
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-from conftest import SESSION_ENV
+from conftest import SESSION_ENV, run_behind
 
 from utils import runtime
 from utils.profiles import PROFILES, get_profile
@@ -185,13 +184,11 @@ print(by_default, took, faults_of_20_steps())
 
 def count_page_faults() -> subprocess.CompletedProcess:
     """Run FAULTS_SCRIPT in a fresh Python (mallopt's settings last for the process)."""
-    return subprocess.run(
+    return run_behind(
         [sys.executable, "-c", FAULTS_SCRIPT],
-        capture_output=True,
+        env={**SESSION_ENV, "OMP_NUM_THREADS": "1"},
         text=True,
         check=True,
-        cwd=Path(__file__).resolve().parents[1],  # tests may chdir meanwhile
-        env={**SESSION_ENV, "OMP_NUM_THREADS": "1"},  # ... or change os.environ
     )
 
 

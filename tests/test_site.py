@@ -26,7 +26,6 @@ from conftest import BEHIND, UNCHANGED, build_again, visit_the_site
 from site_visits import (
     ANIMATED,
     CHROMIUM,
-    CHROMIUM_ARGS,
     NOTEBOOKS,
     PAGES,
     RECORD_JS,
@@ -36,6 +35,7 @@ from site_visits import (
     Tab,
     Visit,
     accessibility_violations,
+    launched,
     missing_tools,
     serving,
 )
@@ -222,7 +222,6 @@ def visit_made_up_pages() -> dict:
     grey. A behind job: Chromium works while the unit tests run.
     """
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
     found: dict = {"leaky": None}
     with contextlib.ExitStack() as stack:
@@ -239,16 +238,11 @@ def visit_made_up_pages() -> dict:
                 '<!doctype html><html lang="en"><title>leaky</title>'
                 f'<img src="{outside}logo.svg" alt="a logo from elsewhere"></html>'
             )
-        base = stack.enter_context(serving(folder))
-        playwright = stack.enter_context(sync_playwright())
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        stack.callback(chromium.close)
-        page, _ = Tab(chromium, base).open("grey")
+        tab = Tab(stack.enter_context(launched()), stack.enter_context(serving(folder)))
+        page, _ = tab.open("grey")
         found["grey"] = accessibility_violations(page, Axe())
         if address is not None:
-            page, visit = Tab(chromium, base).open("leaky")
+            page, visit = tab.open("leaky")
             broken = page.evaluate(RECORD_JS)["brokenImages"]
             found["leaky"] = (visit.blocked, broken, f"{outside}logo.svg")
     return found
