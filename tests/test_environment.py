@@ -199,18 +199,8 @@ def test_every_runtime_package_is_imported_by_a_notebook_or_helper():
     assert unused == set(), "nothing more than the notebooks need"
 
 
-# -- one version ------------------------------------------------------------------------------
-
-
-def test_pyproject_citation_and_changelog_give_one_version():
-    version = PYPROJECT["version"]
-    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
-    assert str(citation["version"]) == version
-    changelog = (ROOT / "CHANGELOG.md").read_text()
-    releases = re.findall(r"^## \[?(\d+\.\d+\.\d+)\]?", changelog, re.MULTILINE)
-    assert releases and releases[0] == version, (
-        "the newest CHANGELOG entry is this version"
-    )
+# -- citation ---------------------------------------------------------------------------------
+# (one version across pyproject, CITATION.cff, CHANGELOG and utils: test_book_config.py)
 
 
 def test_citation_file_passes_the_citation_file_format_schema():
