@@ -22,7 +22,9 @@ REPO_URL = CONFIG["repository"]["url"]
 NOTEBOOKS = sorted(LECTURES.glob("*.ipynb"))
 INSTALL_URL = re.compile(r"git\+([^\s\"'@]+)")
 with open(ROOT / "pyproject.toml", "rb") as _f:
-    VERSION = tomllib.load(_f)["project"]["version"]
+    PROJECT = tomllib.load(_f)["project"]
+VERSION = PROJECT["version"]
+DEPENDENCIES = [spec.replace(" ", "") for spec in PROJECT["dependencies"]]
 
 
 def toc_files() -> list[str]:
@@ -155,6 +157,11 @@ def test_first_cell_installs_the_helpers_of_this_books_version_from_its_reposito
     assert INSTALL_URL.findall(source) == [REPO_URL]
     assert re.search(r'^VERSION = "(.+)"$', source, flags=re.M).group(1) == VERSION
     assert "@v{VERSION}" in source, f"{path.name}: the install is not pinned to the tag"
+    pins = re.findall(r"^\s*%pip install -q ([\w-]+==\S+)$", source, flags=re.M)
+    assert pins and set(pins) <= set(DEPENDENCIES), (
+        f"{path.name}: the first cell pins {pins}; pyproject.toml pins "
+        f"{sorted(d for d in DEPENDENCIES if '==' in d)}"
+    )
 
 
 def test_version_is_one_across_package_citation_changelog_and_helpers():
