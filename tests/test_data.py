@@ -365,9 +365,22 @@ def test_lfw_download_lets_scikit_learn_extract_without_decoding(
     assert faces_root() == root and served == []  # the second time it is the cache
 
 
-def test_failed_lfw_download_leaves_nothing(data_copy, no_network, no_face_env):
-    faces_root()
-    assert not (data_copy / "lfw_home").exists()
+def test_a_face_sample_cut_short_while_written_is_completed(
+    data_copy, no_network, no_face_env
+):
+    for path in sorted((data_copy / "faces-sample" / "lfw").glob("*.png"))[10:]:
+        path.unlink()  # as if the kernel died after writing ten faces
+    assert len(datasets.ImageFolder(faces_root())) == 100
+    assert bundle.check(data_copy) == []
+
+
+def test_a_missing_face_sample_without_scikit_image_says_what_to_install(
+    data_copy, no_network, no_face_env, monkeypatch
+):
+    shutil.rmtree(data_copy / "faces-sample")
+    monkeypatch.setitem(sys.modules, "skimage.data", None)  # import raises ImportError
+    with pytest.raises(DataError, match="`pip install scikit-image`"):
+        faces_root()
 
 
 def test_truncated_lfw_archive_leaves_nothing_half_extracted(

@@ -86,17 +86,21 @@ def write_mnist_subset(data_dir: Path) -> list[Path]:
     return written
 
 
+def face_sample_files(data_dir: Path) -> list[Path]:
+    """Return the paths of the bundled face sample's PNG files, in order."""
+    folder = data_dir / FACES_SAMPLE / "lfw"
+    return [folder / f"face_{i:03d}.png" for i in range(N_FACES)]
+
+
 def write_faces_sample(data_dir: Path) -> list[Path]:
     """Write scikit-image's 100 LFW face crops as PNG files in ImageFolder layout."""
     from PIL import Image
     from skimage.data import lfw_subset
 
     faces = lfw_subset()[:N_FACES]  # float in [0, 1], 25 x 25
-    folder = data_dir / FACES_SAMPLE / "lfw"
     written = []
-    for i, face in enumerate(faces):
+    for face, path in zip(faces, face_sample_files(data_dir), strict=True):
         pixels = np.round(face * 255).astype(np.uint8)
-        path = folder / f"face_{i:03d}.png"
         with atomic_file(path) as f:
             Image.fromarray(pixels, mode="L").save(f, format="PNG")
         written.append(path)

@@ -356,10 +356,18 @@ def _lfw_or_bundled() -> tuple[Path, str]:
         why = f"no colour LFW download: {_lfw_offline}"
     else:
         why = f"still offline: {_lfw_offline}"
+    files = bundled.face_sample_files(data_dir())
+    if not all(path.exists() for path in files):  # missing, or cut short while written
+        try:
+            bundled.write_faces_sample(data_dir())
+        except ImportError as err:
+            raise DataError(
+                f"no face images under {display_path(data_dir())} and none can be "
+                "downloaded or built here: `pip install scikit-image` or connect to the "
+                "internet"
+            ) from err
+    _verify_bundle(files)
     folder = data_dir() / bundled.FACES_SAMPLE
-    if not folder.is_dir():
-        bundled.write_faces_sample(data_dir())
-    _verify_bundle(sorted((folder / "lfw").glob("*.png")))
     return folder, f"the BUNDLED SAMPLE of real LFW faces, 25x25 grey ({why})"
 
 
