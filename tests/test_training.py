@@ -13,6 +13,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from utils import training
 from utils.data import display_path
 from utils.runtime import seed_everything
 from utils.training import Checkpoint
@@ -345,3 +346,47 @@ def test_checkpoint_loads_with_weights_only():
     assert payload["epoch"] == SIZES.epochs
     assert payload["history"]["loss"] == history["loss"]
     assert payload["history"]["samples"][0].dtype == torch.uint8
+
+
+def fake_gpu_generators(monkeypatch, *, cuda: int, mps: bool) -> list[tuple]:
+    """Pretend to have ``cuda`` CUDA devices and maybe MPS; return the states set on them."""
+    restored = []
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda > 0)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: cuda)
+    monkeypatch.setattr(
+        torch.cuda,
+        "get_rng_state_all",
+        lambda: [torch.tensor([i], dtype=torch.uint8) for i in range(cuda)],
+    )
+    monkeypatch.setattr(
+        torch.cuda,
+        "set_rng_state",
+        lambda state, device: restored.append(("cuda", device, state)),
+    )
+    monkeypatch.setattr(training, "_mps_available", lambda: mps)
+    monkeypatch.setattr(
+        torch.mps, "get_rng_state", lambda: torch.tensor([7], dtype=torch.uint8)
+    )
+    monkeypatch.setattr(
+        torch.mps, "set_rng_state", lambda state: restored.append(("mps", state))
+    )
+    return restored
+
+
+def test_a_run_saved_on_two_gpus_resumes_on_one_with_the_first_gpus_random_state(
+    monkeypatch,
+):
+    fake_gpu_generators(monkeypatch, cuda=2, mps=False)
+    states = training._rng_states()  # as on Kaggle's two T4s
+    restored = fake_gpu_generators(monkeypatch, cuda=1, mps=False)
+    training._set_rng_states(states)  # as on one P100
+    assert [(kind, device) for kind, device, _ in restored] == [("cuda", 0)]
+    assert restored[0][2].tolist() == [0]
+
+
+def test_the_apple_gpus_random_state_is_saved_and_restored(monkeypatch):
+    fake_gpu_generators(monkeypatch, cuda=0, mps=True)
+    states = training._rng_states()
+    restored = fake_gpu_generators(monkeypatch, cuda=0, mps=True)
+    training._set_rng_states(states)
+    assert [(kind, state.tolist()) for kind, state in restored] == [("mps", [7])]

@@ -31,7 +31,7 @@ import torch
 from utils._checks import check_instance, check_int, message
 from utils.data import display_path, runs_dir
 from utils.files import TMP_PREFIX, atomic_file
-from utils.runtime import get_profile_name
+from utils.runtime import _mps_available, get_profile_name
 
 CHECKPOINT_GLOB = (
     "epoch-*.pt"  # the files of one run: epoch-0001.pt, epoch-0002.pt, ...
@@ -63,7 +63,9 @@ def _rng_states() -> dict[str, Any]:
         "torch": torch.get_rng_state(),
     }
     if torch.cuda.is_available():
-        states["cuda"] = torch.cuda.get_rng_state_all()
+        states["cuda"] = torch.cuda.get_rng_state_all()  # one per GPU
+    if _mps_available():
+        states["mps"] = torch.mps.get_rng_state()
     return states
 
 
@@ -75,7 +77,11 @@ def _set_rng_states(states: dict[str, Any]) -> None:
     np.random.set_state((kind, keys.numpy().astype(np.uint32), pos, has_gauss, cached))
     torch.set_rng_state(states["torch"])
     if "cuda" in states and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(states["cuda"])
+        # saved on Kaggle's two T4s, resumed on one P100: restore the GPUs there are
+        for index, state in enumerate(states["cuda"][: torch.cuda.device_count()]):
+            torch.cuda.set_rng_state(state, index)
+    if "mps" in states and _mps_available():
+        torch.mps.set_rng_state(states["mps"])
 
 
 # --------------------------------------------------------------------------- object states
