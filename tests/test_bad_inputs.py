@@ -334,6 +334,18 @@ def test_bad_input_raises_one_exception_naming_function_argument_expected_and_go
             runtime.get_device,
             "one of cuda, mps, cpu (optionally cuda:N), got 'gpu0'",
         ),
+        (
+            "COURSE_DEVICE",
+            "cpu:abc",
+            runtime.get_device,
+            "one of cuda, mps, cpu (optionally cuda:N), got 'cpu:abc'",
+        ),
+        (
+            "COURSE_DEVICE",
+            "cuda:",
+            runtime.get_device,
+            "one of cuda, mps, cpu (optionally cuda:N), got 'cuda:'",
+        ),
     ],
 )
 def test_bad_environment_variables_are_named(

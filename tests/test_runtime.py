@@ -62,14 +62,28 @@ def test_course_device_overrides_the_choice(no_gpu, monkeypatch, capsys):
 @pytest.mark.parametrize(
     "value, message",
     [
-        ("tpu", "get_device: COURSE_DEVICE must be one of cuda, mps, cpu"),
         ("cuda", "no CUDA device is available"),
+        ("cuda:0", "no CUDA device is available"),
         ("mps", "no MPS device is available"),
     ],
 )
 def test_bad_course_device_names_the_variable(no_gpu, monkeypatch, value, message):
     monkeypatch.setenv("COURSE_DEVICE", value)
     with pytest.raises(ValueError, match=message):
+        get_device()
+
+
+def test_a_cuda_index_this_machine_lacks_is_refused_with_the_ones_it_has(
+    no_gpu, monkeypatch
+):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    monkeypatch.setenv("COURSE_DEVICE", "cuda:1")
+    assert get_device(verbose=False) == torch.device("cuda:1")
+    monkeypatch.setenv("COURSE_DEVICE", "cuda:2")
+    with pytest.raises(
+        ValueError, match=r"2 CUDA devices, cuda:0 to cuda:1; .*got 'cuda:2'"
+    ):
         get_device()
 
 

@@ -31,6 +31,14 @@ def _available(name: str) -> bool:
     return True
 
 
+def _count(kind: str) -> str:
+    """Say how many devices of ``kind`` this machine has, e.g. 'no CUDA device'."""
+    if kind == "cuda" and torch.cuda.is_available():
+        n = torch.cuda.device_count()
+        return f"{n} CUDA device{'s' if n > 1 else ''}, cuda:0 to cuda:{n - 1}"
+    return f"no {kind.upper()} device is available here"
+
+
 def get_device(verbose: bool = True) -> torch.device:
     """Return CUDA if available, else Apple MPS, else the CPU; ``COURSE_DEVICE`` overrides.
 
@@ -39,8 +47,9 @@ def get_device(verbose: bool = True) -> torch.device:
     """
     wanted = os.environ.get("COURSE_DEVICE", "").strip().lower()
     if wanted:
-        kind = wanted.split(":")[0]
-        if kind not in DEVICE_NAMES:
+        kind, colon, index = wanted.partition(":")
+        indexed_cuda = kind == "cuda" and index.isdigit()
+        if kind not in DEVICE_NAMES or (colon and not indexed_cuda):
             raise ValueError(
                 message(
                     "get_device",
@@ -49,13 +58,13 @@ def get_device(verbose: bool = True) -> torch.device:
                     wanted,
                 )
             )
-        if not _available(kind):
+        if not _available(kind) or (index and int(index) >= torch.cuda.device_count()):
             raise ValueError(
                 message(
                     "get_device",
                     "COURSE_DEVICE",
-                    f"a device this machine has (no {kind.upper()} "
-                    "device is available here; unset COURSE_DEVICE to pick automatically)",
+                    f"a device this machine has ({_count(kind)}; unset "
+                    "COURSE_DEVICE to pick automatically)",
                     wanted,
                 )
             )
