@@ -269,7 +269,7 @@ CASES = [
      TypeError, "be None or a dict, got []"),
 
     # ==== Rows of the other modules go below, one block each; keep the row format above. ====
-    # ---- utils.data (helper B)
+    # ---- utils.data
     ("mnist_root", "download", "a string", lambda: data.mnist_root(download="yes"),
      TypeError, "be True or False, got 'yes'"),
     ("mnist_root", "timeout", "0", lambda: data.mnist_root(timeout=0),
@@ -283,9 +283,14 @@ CASES = [
     ("runs_dir", "name", "a number", lambda: data.runs_dir(3),
      TypeError, "be a str, got 3"),
 
-    # ---- utils.profiles and the notebooks' models (helper C)
-
-    # ---- utils.profiles: DenoiserSizes (helper D)
+    # ---- utils.profiles
+    ("get_profile", "name", "an unknown profile",
+     lambda: profiles.get_profile("huge", verbose=False),
+     ValueError, "be one of 'smoke', 'cpu', 'gpu', got 'huge'"),
+    ("get_profile", "name", "a number", lambda: profiles.get_profile(3, verbose=False),
+     TypeError, "be one of 'smoke', 'cpu', 'gpu', got 3"),
+    ("get_profile", "name", "a list", lambda: profiles.get_profile([], verbose=False),
+     TypeError, "be one of 'smoke', 'cpu', 'gpu', got []"),
     ("DenoiserSizes.epochs_for", "n_images", "no 8s",
      lambda: profiles.PROFILES["cpu"].denoiser.epochs_for(0),
      ValueError, "be an int >= 1, got 0"),

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import torch
 
-from utils._checks import check_int
+from utils._checks import check_choice, check_int
 from utils.runtime import PROFILE_NAMES, get_profile_name
 
 
@@ -316,10 +316,7 @@ def get_profile(
             else "chosen from the device"
         )
         name = get_profile_name(device)
-    if name not in PROFILES:
-        raise ValueError(
-            f"profile must be one of {', '.join(PROFILE_NAMES)}, got {name!r}"
-        )
+    check_choice("get_profile", "name", name, PROFILE_NAMES)
     if verbose:
         print(f"Profile: {name} ({why}; COURSE_PROFILE=smoke|cpu|gpu changes it)")
     return PROFILES[name]
