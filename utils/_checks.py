@@ -22,6 +22,7 @@ __all__ = [
     "check_instance",
     "check_shape",
     "check_finite",
+    "check_real_array",
 ]
 
 _MAX_REPR = 80  # a tensor or a long list is cut short in the message
@@ -140,4 +141,20 @@ def check_finite(caller: str, name: str, array: Any) -> Any:
                 raw=True,
             )
         )
+    return array
+
+
+def check_real_array(caller: str, name: str, value: Any, expected: str) -> np.ndarray:
+    """Return a NumPy array, list or tuple of real numbers as float64; else a TypeError."""
+    try:
+        array = np.asarray(value)
+        if array.dtype.kind in "iufO":  # integers, floats, Python objects
+            array = array.astype(np.float64)
+    except (TypeError, ValueError):  # text among numbers, ragged lists
+        raise TypeError(message(caller, name, expected, value)) from None
+    if array.dtype != np.float64:  # bool, complex, text, dates
+        if isinstance(value, np.ndarray):
+            got = f"a {value.dtype} array"
+            raise TypeError(message(caller, name, expected, got, raw=True))
+        raise TypeError(message(caller, name, expected, value))
     return array

@@ -22,7 +22,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from utils._checks import check_finite, check_instance, check_int, check_shape, message
+from utils._checks import (
+    check_finite,
+    check_instance,
+    check_int,
+    check_real_array,
+    check_shape,
+    message,
+)
 from utils.plotting import PaletteFramesAnimation
 
 __all__ = [
@@ -246,10 +253,8 @@ def _as_matrix(func: str, name: str, values: Any) -> torch.Tensor:
     if isinstance(values, torch.Tensor):
         tensor = values.detach().cpu()
     else:
-        try:
-            tensor = torch.as_tensor(np.asarray(values, dtype=np.float64))
-        except (TypeError, ValueError):
-            raise TypeError(message(func, name, expected, values)) from None
+        array = check_real_array(func, name, values, expected)
+        tensor = torch.as_tensor(array)
     if tensor.dtype == torch.bool or tensor.is_complex():
         raise TypeError(
             message(func, name, expected, f"a {tensor.dtype} tensor", raw=True)

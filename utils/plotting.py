@@ -31,6 +31,7 @@ from utils._checks import (
     check_instance,
     check_int,
     check_number,
+    check_real_array,
     check_shape,
     message,
 )
@@ -89,14 +90,14 @@ def _array(
         array = value.float().numpy()
     else:
         if isinstance(value, (list, tuple)):  # a list of scalar tensors, e.g. losses
-            value = [
-                v.detach().cpu().item() if isinstance(v, torch.Tensor) else v
-                for v in value
-            ]
-        try:
-            array = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(message(fn, arg, kind, value)) from None
+            try:
+                value = [
+                    v.detach().cpu().item() if isinstance(v, torch.Tensor) else v
+                    for v in value
+                ]
+            except RuntimeError:  # a tensor of more than one value
+                raise TypeError(message(fn, arg, kind, value)) from None
+        array = check_real_array(fn, arg, value, kind)
     fits = any(
         len(shape) == array.ndim
         and all(s is None or s == n for s, n in zip(shape, array.shape))
@@ -441,7 +442,11 @@ def plot_history(
     else:
         names = f"a non-empty list of names in history {sorted(map(str, history))}"
         check_instance(fn, "keys", keys, (list, tuple), f"None or {names}")
-        if not keys or any(k not in history for k in keys):
+        try:
+            unknown = [k for k in keys if k not in history]
+        except TypeError:  # an unhashable name, e.g. a list
+            raise TypeError(message(fn, "keys", names, keys)) from None
+        if not keys or unknown:
             raise ValueError(message(fn, "keys", names, keys))
     curves = {
         k: _array(fn, f"history[{k!r}]", history[k], [(None,)], "(epochs,)")
