@@ -96,25 +96,14 @@ def get_profile_name(device: torch.device | None = None) -> str:
 
 def seed_everything(seed: int, verbose: bool = True) -> None:
     """Seed Python, NumPy and torch (CPU, CUDA and MPS) so that a rerun prints the same numbers."""
-    check_int("seed_everything", "seed", seed, minimum=0)
+    check_int(
+        "seed_everything", "seed", seed, minimum=0, maximum=2**64 - 1
+    )  # torch's range
     if verbose:
         print(f"Seed: {seed} (Python, NumPy and torch)")
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)  # also seeds CUDA and MPS
-
-
-def seeded_generator(seed: int) -> torch.Generator:
-    """Return a torch.Generator seeded with ``seed``, e.g. for a DataLoader's shuffling."""
-    check_int("seeded_generator", "seed", seed, minimum=0)
-    return torch.Generator().manual_seed(seed)
-
-
-def seed_worker(worker_id: int) -> None:
-    """Seed NumPy and ``random`` inside a DataLoader worker from torch's per-worker seed."""
-    worker_seed = torch.initial_seed() % 2**32
-    np.random.seed(worker_seed)
-    random.seed(worker_seed)
 
 
 # glibc's mallopt() parameters (<malloc.h>): M_TRIM_THRESHOLD and M_MMAP_THRESHOLD.
