@@ -23,6 +23,15 @@ def sha256(path: Path) -> str:
 TMP_PREFIX = ".tmp-"  # temporary files of unfinished writes start with this
 
 
+def _mode_for(path: Path) -> int:
+    """Return the permissions ``open(path, "wb")`` would leave: the old file's, else 0o666 less the umask."""
+    with contextlib.suppress(FileNotFoundError):
+        return path.stat().st_mode & 0o7777
+    umask = os.umask(0o022)  # the only way to read it is to set it
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_file(path: Path) -> Iterator[BinaryIO]:
     """Yield a binary file that replaces ``path`` only once it is complete and on disk.
@@ -38,6 +47,7 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
             f.flush()
             # on disk before the rename, so a crash cannot leave it half-written
             os.fsync(f.fileno())
+        os.chmod(tmp, _mode_for(path))  # mkstemp's 0o600 would hide it from other users
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
