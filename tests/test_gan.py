@@ -140,10 +140,9 @@ def test_every_dcgan_size_that_differs_from_the_lectures_says_why(name):
         assert f"<td>{sizes.LECTURE['image_size']}</td>" in sizes._repr_html_()
 
 
-def test_the_gpu_profile_trains_the_lectures_dcgan_whatever_faces_it_finds():
-    gpu = PROFILES["gpu"]
-    assert gpu.gan == gpu.gan_small_images == GanSizes.lecture()
-    assert not gpu.gan.differences()
+def test_the_gpu_profile_trains_one_dcgan_whatever_faces_it_finds():
+    gpu = PROFILES["gpu"]  # its sizes are the lecture's: test_lecture_scale.py
+    assert gpu.gan_small_images == gpu.gan
 
 
 # --------------------------------------------------------------------------- executed notebook

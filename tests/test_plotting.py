@@ -312,14 +312,6 @@ def test_animation_pages_give_the_frame_image_the_figures_name_as_alt_text(name)
     assert html.unescape(alt) == anim._fig.get_label() != ""
 
 
-def test_no_figure_left_open_after_bad_or_good_calls():
-    before = set(plt.get_fignums())
-    plot_eights(EIGHTS)
-    with pytest.raises(ValueError):
-        plot_eights(np.full_like(EIGHTS, np.nan))
-    assert set(plt.get_fignums()) == before
-
-
 # --------------------------------------------------------------------------- no global state
 
 
