@@ -14,6 +14,6 @@ Each module has one job:
 - ``utils._checks``: the one way the others check their arguments (private).
 """
 
-__version__ = "1.2.2"
+__version__ = "1.3.0"
 # The notebooks' first cell tells these helpers from another module named utils.
 __course__ = "advanced-conv-models"
