@@ -216,9 +216,12 @@ def reads_the_book(item: pytest.Item) -> bool:
     return "smoke_book" in fixtures_of(item)
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(tryfirst=True)  # before -m deselects
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the tests that read the smoke build last, so that it is built behind the others."""
+    """Mark the tests that read the smoke build slow, and run them last, behind the others."""
+    for item in items:
+        if reads_the_book(item):
+            item.add_marker(pytest.mark.slow)  # so make test-fast builds nothing
     items.sort(key=reads_the_book)  # stable: each group keeps its order
 
 
