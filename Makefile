@@ -26,8 +26,8 @@ book: $(STAMP)  ## build the site into _build/html (profile: COURSE_PROFILE, els
 	COURSE_PROFILE=$(PROFILE) $(BIN)/python -m book.build  # prints the profile and where to open the site
 
 # The notebooks run once, in the smoke build of the book that the browser tests read; the
-# build and the browser run behind the unit tests (tests/conftest.py), so one torch thread
-# each keeps two cores busy without oversubscribing them.
+# build (one notebook per core, at most 4) and the browser run behind the unit tests
+# (tests/conftest.py), with one torch thread each so that no core is oversubscribed.
 test: $(STAMP)  ## run every test: unit tests, each notebook once (smoke book), the site in a browser
 	COURSE_PROFILE=smoke OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests
 
