@@ -49,3 +49,28 @@ GAN_LATENT = _int(r"latent (\d+) as a")
 GAN_BATCH = _int(r"Batches of (\d+), shuffled")
 GAN_IMAGE_SIZE = _int(r"already (\d+)x\d+;")
 MULTI_INPUT_FLAT = _int(r"Flatten →\s*Linear\((\d+), 5\)")
+
+# Section 4's data pipeline: the transforms the page names, in order, and what it leaves out.
+_FACES_DATA = re.search(r"## 4\..*?- Data: (.*?)Batches of", TEXT, flags=re.S)
+if _FACES_DATA is None:
+    raise LookupError(
+        f"lecture_facts: {FACTS_PAGE.name} no longer describes the face data"
+    )
+FACE_TRANSFORMS = re.findall(
+    r"`(\w+)\(", _FACES_DATA.group(1)
+)  # e.g. ToTensor, Normalize
+FACE_NORMALIZE = (
+    _number(r"`Normalize\(\(([\d.]+),\)\*3, \([\d.]+,\)\*3\)`"),
+    _number(r"`Normalize\(\([\d.]+,\)\*3, \(([\d.]+),\)\*3\)`"),
+)
+FACE_TRANSFORMS_COMMENTED_OUT = re.findall(
+    r"comments `(\w+)` out", _FACES_DATA.group(1)
+)
+
+# Claims in words: the lecture stresses this, and shows that.
+STRESSES_SHAPE_NOT_VALUES = bool(
+    re.search(
+        r"It stresses:.*?gives back the input's shape, not its values", TEXT, re.S
+    )
+)
+ANIMATES_FIXED_NOISE = bool(re.search(r"an animation of the fixed\s+noise", TEXT))
