@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import random
 import shutil
 from dataclasses import dataclass, replace
@@ -348,6 +349,11 @@ def test_checkpoint_loads_with_weights_only():
     assert payload["history"]["samples"][0].dtype == torch.uint8
 
 
+# Generator states as torch gives them: a CUDA device's is 16 bytes (seed and offset), the
+# MPS generator's 36 (seven 32-bit Philox words and the seed); device i's bytes here are i.
+CUDA_STATE_BYTES, MPS_STATE_BYTES = 16, 36
+
+
 def fake_gpu_generators(monkeypatch, *, cuda: int, mps: bool) -> list[tuple]:
     """Pretend to have ``cuda`` CUDA devices and maybe MPS; return the states set on them."""
     restored = []
@@ -356,7 +362,9 @@ def fake_gpu_generators(monkeypatch, *, cuda: int, mps: bool) -> list[tuple]:
     monkeypatch.setattr(
         torch.cuda,
         "get_rng_state_all",
-        lambda: [torch.tensor([i], dtype=torch.uint8) for i in range(cuda)],
+        lambda: [
+            torch.full((CUDA_STATE_BYTES,), i, dtype=torch.uint8) for i in range(cuda)
+        ],
     )
     monkeypatch.setattr(
         torch.cuda,
@@ -365,7 +373,9 @@ def fake_gpu_generators(monkeypatch, *, cuda: int, mps: bool) -> list[tuple]:
     )
     monkeypatch.setattr(training, "_mps_available", lambda: mps)
     monkeypatch.setattr(
-        torch.mps, "get_rng_state", lambda: torch.tensor([7], dtype=torch.uint8)
+        torch.mps,
+        "get_rng_state",
+        lambda: torch.full((MPS_STATE_BYTES,), 7, dtype=torch.uint8),
     )
     monkeypatch.setattr(
         torch.mps, "set_rng_state", lambda state: restored.append(("mps", state))
@@ -373,20 +383,30 @@ def fake_gpu_generators(monkeypatch, *, cuda: int, mps: bool) -> list[tuple]:
     return restored
 
 
+def through_a_checkpoint_file(states: dict) -> dict:
+    """Return ``states`` after torch.save and a weights-only torch.load, as a checkpoint has them."""
+    buffer = io.BytesIO()
+    torch.save(states, buffer)
+    buffer.seek(0)
+    return torch.load(buffer, weights_only=True)
+
+
 def test_a_run_saved_on_two_gpus_resumes_on_one_with_the_first_gpus_random_state(
     monkeypatch,
 ):
     fake_gpu_generators(monkeypatch, cuda=2, mps=False)
-    states = training._rng_states()  # as on Kaggle's two T4s
+    states = through_a_checkpoint_file(training._rng_states())  # Kaggle's two T4s
     restored = fake_gpu_generators(monkeypatch, cuda=1, mps=False)
     training._set_rng_states(states)  # as on one P100
     assert [(kind, device) for kind, device, _ in restored] == [("cuda", 0)]
-    assert restored[0][2].tolist() == [0]
+    assert restored[0][2].tolist() == [0] * CUDA_STATE_BYTES
 
 
 def test_the_apple_gpus_random_state_is_saved_and_restored(monkeypatch):
     fake_gpu_generators(monkeypatch, cuda=0, mps=True)
-    states = training._rng_states()
+    states = through_a_checkpoint_file(training._rng_states())
     restored = fake_gpu_generators(monkeypatch, cuda=0, mps=True)
     training._set_rng_states(states)
-    assert [(kind, state.tolist()) for kind, state in restored] == [("mps", [7])]
+    assert [(kind, state.tolist()) for kind, state in restored] == [
+        ("mps", [7] * MPS_STATE_BYTES)
+    ]
