@@ -13,6 +13,7 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
+import torch
 
 __all__ = [
     "message",
@@ -145,7 +146,13 @@ def check_finite(caller: str, name: str, array: Any) -> Any:
 
 
 def check_real_array(caller: str, name: str, value: Any, expected: str) -> np.ndarray:
-    """Return a NumPy array, list or tuple of real numbers as float64; else a TypeError."""
+    """Return a tensor (any device), NumPy array, list or tuple of real numbers as float64."""
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu()
+        if value.is_complex() or value.dtype == torch.bool:
+            got = f"a {value.dtype} tensor"
+            raise TypeError(message(caller, name, expected, got, raw=True))
+        return value.double().numpy()
     try:
         array = np.asarray(value)
         if array.dtype.kind in "iufO":  # integers, floats, Python objects

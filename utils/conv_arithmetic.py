@@ -250,15 +250,7 @@ def _as_matrix(func: str, name: str, values: Any) -> torch.Tensor:
     check_instance(
         func, name, values, (torch.Tensor, np.ndarray, list, tuple), expected
     )
-    if isinstance(values, torch.Tensor):
-        tensor = values.detach().cpu()
-    else:
-        array = check_real_array(func, name, values, expected)
-        tensor = torch.as_tensor(array)
-    if tensor.dtype == torch.bool or tensor.is_complex():
-        raise TypeError(
-            message(func, name, expected, f"a {tensor.dtype} tensor", raw=True)
-        )
+    tensor = torch.as_tensor(check_real_array(func, name, values, expected))
     check_shape(
         func,
         name,
@@ -266,7 +258,7 @@ def _as_matrix(func: str, name: str, values: Any) -> torch.Tensor:
         "(H, W) with H, W >= 1",
         tensor.ndim == 2 and tensor.numel() > 0,
     )
-    return check_finite(func, name, tensor.to(torch.float64))
+    return check_finite(func, name, tensor)  # float64, as check_real_array returns
 
 
 def _check_frames(func: str, input_size: int, frames: int, unit: str) -> None:

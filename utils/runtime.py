@@ -96,9 +96,8 @@ def get_profile_name(device: torch.device | None = None) -> str:
 
 def seed_everything(seed: int, verbose: bool = True) -> None:
     """Seed Python, NumPy and torch (CPU, CUDA and MPS) so that a rerun prints the same numbers."""
-    check_int(
-        "seed_everything", "seed", seed, minimum=0, maximum=2**64 - 1
-    )  # torch's range
+    # torch.manual_seed takes up to 64 bits: check before anything is seeded or printed
+    check_int("seed_everything", "seed", seed, minimum=0, maximum=2**64 - 1)
     if verbose:
         print(f"Seed: {seed} (Python, NumPy and torch)")
     random.seed(seed)
