@@ -13,9 +13,9 @@ import importlib.metadata
 import json
 import re
 import sys
+import tomllib
 from pathlib import Path
 
-import tomllib
 import yaml
 from conftest import check_jsonschema
 

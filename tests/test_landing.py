@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 from docutils import nodes
 
 from book import landing
