@@ -2,7 +2,8 @@
 
 - ``python -m book.release version``: print the version (``pyproject.toml``'s);
 - ``python -m book.release version 1.4.0``: write a new version into ``pyproject.toml``
-  and into the notebooks' install cells (``@v1.4.0``), the only places it is written;
+  and into the notebooks' install cells (``@v1.4.0``), the only places it is written,
+  and date ``CHANGELOG.md``'s ``## [Unreleased]`` section as ``## [1.4.0] - <today>``;
 - ``python -m book.release tag``: push the tag ``v<version>`` of the current commit to
   ``origin`` unless ``origin`` has that tag already (the workflow runs it on every push
   to ``main``, so the tag the install cells name exists once the site is published);
@@ -19,11 +20,13 @@ import re
 import subprocess
 import sys
 import tomllib
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSION = re.compile(r"\d+\.\d+\.\d+")
 PYPROJECT_VERSION = re.compile(r'^version = "[^"]*"', flags=re.MULTILINE)
+UNRELEASED = "## [Unreleased]"  # CHANGELOG.md's section for the next version
 INSTALL_TAG = re.compile(r"\bv\d+\.\d+\.\d+\b")  # in a notebook's install cell
 
 
@@ -60,7 +63,7 @@ def set_notebook_version(path: Path, version: str) -> bool:
 
 
 def set_version(version: str, root: Path = ROOT) -> list[Path]:
-    """Write ``version`` into pyproject.toml and the install cells; return the changed files."""
+    """Write ``version`` into pyproject, the install cells and CHANGELOG; return changed files."""
     check_version(version)
     pyproject = root / "pyproject.toml"
     text = pyproject.read_text()
@@ -75,7 +78,13 @@ def set_version(version: str, root: Path = ROOT) -> list[Path]:
         )
     changed = [pyproject] if new != text else []
     notebooks = sorted((root / "lectures").glob("*.ipynb"))
-    return changed + [nb for nb in notebooks if set_notebook_version(nb, version)]
+    changed += [nb for nb in notebooks if set_notebook_version(nb, version)]
+    changelog = root / "CHANGELOG.md"
+    if changelog.exists() and UNRELEASED in changelog.read_text():
+        dated = f"## [{version}] - {date.today().isoformat()}"
+        changelog.write_text(changelog.read_text().replace(UNRELEASED, dated, 1))
+        changed.append(changelog)
+    return changed
 
 
 def git(root: Path, *args: str) -> str:

@@ -6,6 +6,7 @@ The tag tests push to a local bare repository (file://) standing in for GitHub.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -31,8 +32,11 @@ def git(cwd: Path, *args: str) -> str:
 
 @pytest.fixture
 def book_copy(tmp_path: Path) -> Path:
-    """A copy of the files the version lives in: pyproject.toml and the notebooks."""
+    """A copy of the files the release command writes: pyproject, notebooks, CHANGELOG."""
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    (tmp_path / "CHANGELOG.md").write_text(
+        "# Changelog\n\n## [Unreleased]\n\n- new\n\n## [1.0.0] - 2026-01-01\n"
+    )
     shutil.copytree(ROOT / "lectures", tmp_path / "lectures")
     return tmp_path
 
@@ -51,7 +55,8 @@ def test_version_command_writes_pyproject_and_every_install_cell(book_copy):
     installing = [
         p for p in sorted(book_copy.glob("lectures/*.ipynb")) if install_cells(p)
     ]
-    assert installing and set(changed) == {book_copy / "pyproject.toml", *installing}
+    written = {book_copy / "pyproject.toml", book_copy / "CHANGELOG.md", *installing}
+    assert installing and set(changed) == written
     for path in installing:
         for source in install_cells(path):
             assert "@v9.8.7" in source and f"v{old}" not in source
@@ -61,6 +66,13 @@ def test_version_command_writes_pyproject_and_every_install_cell(book_copy):
         assert len(old_lines) == len(new_lines)
         differing = [(a, b) for a, b in zip(old_lines, new_lines) if a != b]
         assert differing and all("@v9.8.7" in b for _, b in differing)
+
+
+def test_version_command_dates_the_unreleased_changelog_section(book_copy):
+    release.set_version("1.1.0", book_copy)
+    assert release.changelog_section("1.1.0", book_copy) == "- new\n"
+    heading = (book_copy / "CHANGELOG.md").read_text().splitlines()[2]
+    assert re.fullmatch(r"## \[1\.1\.0\] - \d{4}-\d\d-\d\d", heading)
 
 
 def test_version_command_refuses_a_version_that_is_not_three_numbers(book_copy):
