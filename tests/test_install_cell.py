@@ -27,8 +27,8 @@ NOTEBOOKS = sorted((ROOT / "lectures").glob("*.ipynb"))
 with open(ROOT / "pyproject.toml", "rb") as _f:
     PROJECT = tomllib.load(_f)["project"]
 VERSION = PROJECT["version"]
-# Where the site folds it (myst-nb's tag) and how long it may be (issue 20).
-FOLD_TAG, MAX_LINES = "hide-input", 5
+# myst-nb's tag that keeps its source off the site, and how long it may be (issue 20).
+HIDE_TAG, MAX_LINES = "remove-input", 5
 # What Colab and Kaggle lack among the notebooks' imports: the helpers and torchsummary.
 NEEDS_INSTALL = re.compile(
     r"^\s*(?:from|import) (?:utils|torchsummary)\b", re.MULTILINE
@@ -56,7 +56,7 @@ INSTALLING = [
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_opens_with_a_short_folded_install_cell_where_it_needs_one(path):
+def test_notebook_opens_with_a_short_hidden_install_cell_where_it_needs_one(path):
     cells = code_cells(path)
     installs = [cell for cell in cells if is_install_cell(cell)]
     if path not in INSTALLING:
@@ -65,7 +65,7 @@ def test_notebook_opens_with_a_short_folded_install_cell_where_it_needs_one(path
     assert installs == cells[:1], f"{path.name}: one install cell, the first code cell"
     [cell] = installs
     assert len("".join(cell["source"]).splitlines()) <= MAX_LINES
-    assert FOLD_TAG in cell["metadata"].get("tags", []), "folded on the site"
+    assert HIDE_TAG in cell["metadata"].get("tags", []), "hidden on the site"
 
 
 @pytest.mark.parametrize("path", INSTALLING, ids=lambda p: p.name)
