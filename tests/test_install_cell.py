@@ -62,7 +62,10 @@ def test_notebook_opens_with_a_short_hidden_install_cell_where_it_needs_one(path
     if path not in INSTALLING:
         assert installs == [], f"{path.name} imports nothing Colab lacks: no install"
         return
-    assert installs == cells[:1], f"{path.name}: one install cell, the first code cell"
+    assert installs == cells[:1], (
+        f"{path.name} imports the helpers or torchsummary: copy another notebook's "
+        "install cell as its first code cell (and only there)"
+    )
     [cell] = installs
     assert len("".join(cell["source"]).splitlines()) <= MAX_LINES
     assert HIDE_TAG in cell["metadata"].get("tags", []), "hidden on the site"
