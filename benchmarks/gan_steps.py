@@ -24,12 +24,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 import torch
 
 from benchmarks.notebook_code import GANS, definitions
-from benchmarks.results import Figure, median
+from benchmarks.results import Figure
 from utils.profiles import PROFILES, GanSizes
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,26 +12,16 @@ import json
 import math
 import os
 import platform
+import statistics
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = 1
 COMPARISONS = ("<=", ">=")
-
-
-def median(samples: Sequence[float]) -> float:
-    """Return the median of ``samples`` (the mean of the middle two for an even count)."""
-    values = sorted(float(s) for s in samples)
-    if not values:
-        raise ValueError("median: samples must hold at least one number, got none")
-    if any(math.isnan(v) for v in values):
-        raise ValueError(f"median: samples must not hold NaN, got {list(samples)!r}")
-    mid = len(values) // 2
-    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
 def runs_note(runs: int, single: str = "1 run") -> str:
@@ -68,11 +58,15 @@ class Figure:
                 f"got {self.comparison!r}"
             )
         self.samples = [float(s) for s in self.samples]
+        if any(
+            math.isnan(s) for s in self.samples
+        ):  # a median of them would mean nothing
+            raise ValueError(f"Figure: samples must not hold NaN, got {self.samples!r}")
 
     @property
     def value(self) -> float | None:
         """Return the median of the samples, or None when there are none."""
-        return median(self.samples) if self.samples else None
+        return statistics.median(self.samples) if self.samples else None
 
     @property
     def met(self) -> bool | None:
@@ -140,7 +134,7 @@ def build_results(
     targets = [f.as_dict() for f in figures if f.target is not None]
     return {
         "schema": SCHEMA_VERSION,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": _git_commit(root) if root is not None else None,
         "machine": machine_info(),
         "options": options,

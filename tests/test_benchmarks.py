@@ -1,4 +1,4 @@
-"""The benchmark's own logic: medians, targets, results.json, parsers and the pipelines it compares."""
+"""The benchmark's own logic: targets, results.json, parsers and the pipelines it compares."""
 
 from __future__ import annotations
 
@@ -19,25 +19,15 @@ from benchmarks.results import (  # noqa: E402,E501
     Figure,
     build_results,
     format_table,
-    median,
     write_results,
 )
 
 # --------------------------------------------------------------------------- bookkeeping
 
 
-def test_median_of_odd_count_is_the_middle_value():
-    assert median([3.0, 1.0, 100.0]) == 3.0
-
-
-def test_median_of_even_count_is_the_mean_of_the_middle_two():
-    assert median([4, 1, 3, 2]) == 2.5
-
-
-@pytest.mark.parametrize("bad", [[], [1.0, math.nan]])
-def test_median_rejects_empty_or_nan_samples(bad):
-    with pytest.raises(ValueError, match="median"):
-        median(bad)
+def test_figure_rejects_nan_samples():
+    with pytest.raises(ValueError, match="NaN"):
+        Figure("x", "s", [1.0, math.nan])
 
 
 def test_figure_value_is_the_median_of_its_samples():

@@ -1,4 +1,4 @@
-"""Every list of packages names pyproject.toml's, and one version runs through the project.
+"""Every list of packages names pyproject.toml's.
 
 pyproject.toml's ``dependencies`` are what the notebooks import; its ``book`` extra builds
 the site, its ``lab`` extra opens the notebooks in JupyterLab and its ``dev`` extra tests it. ``requirements.txt`` (pip, Colab, Kaggle) and
@@ -13,9 +13,9 @@ import importlib.metadata
 import json
 import re
 import sys
+import tomllib
 from pathlib import Path
 
-import tomllib
 import yaml
 from conftest import check_jsonschema
 
@@ -113,16 +113,6 @@ def test_no_package_sits_in_two_groups():
             seen[name] = group
 
 
-def test_lecture_pins_are_exact():
-    reqs = runtime()
-    assert reqs["torch"] == "==2.14.1"
-    assert reqs["torchvision"] == "==0.29.1"
-    assert reqs["torch-summary"] == "==1.4.5"  # prints the lecture's summary format
-    assert (
-        extra("book")["jupyter-book"] == ">=1,<2"
-    )  # Jupyter Book 2 is another program
-
-
 def test_pre_commit_runs_the_ruff_that_make_lint_runs():
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
     [ruff] = [
@@ -200,7 +190,6 @@ def test_every_runtime_package_is_imported_by_a_notebook_or_helper():
 
 
 # -- citation ---------------------------------------------------------------------------------
-# (one version across pyproject, CITATION.cff, CHANGELOG and utils: test_book_config.py)
 
 
 def test_citation_file_passes_the_citation_file_format_schema():

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-import tomllib
 from docutils import nodes
 
 from book import landing
@@ -27,11 +26,6 @@ def executed(tmp_path: Path, name: str, *texts: str) -> None:
         for text in texts
     ]
     (tmp_path / f"{name}.ipynb").write_text(json.dumps({"cells": cells}))
-
-
-def test_version_is_pyprojects():
-    with open(ROOT / "pyproject.toml", "rb") as f:
-        assert landing.book_version() == tomllib.load(f)["project"]["version"]
 
 
 def test_data_lines_are_what_the_notebook_printed_about_its_sources(tmp_path):

@@ -51,6 +51,17 @@ def test_device_uses_mps_when_there_is_no_cuda(no_gpu, monkeypatch):
     assert get_device(verbose=False) == torch.device("mps")
 
 
+def test_choosing_the_cpu_lets_training_reuse_freed_memory(no_gpu, monkeypatch):
+    """The notebooks call no speed trick themselves: get_device() does it for the CPU."""
+    calls = []
+    monkeypatch.setattr(runtime, "reuse_freed_memory", lambda: calls.append(1))
+    get_device(verbose=False)
+    assert calls == [1]
+    monkeypatch.setattr(runtime, "_mps_available", lambda: True)
+    get_device(verbose=False)
+    assert calls == [1], "a GPU run keeps glibc's defaults"
+
+
 def test_course_device_overrides_the_choice(no_gpu, monkeypatch, capsys):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setenv("COURSE_DEVICE", "cpu")

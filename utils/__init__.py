@@ -2,8 +2,8 @@
 
 Each module has one job:
 
-- ``utils.runtime``: pick the device, the scale profile and the random seed, and let CPU
-  training reuse freed memory;
+- ``utils.runtime``: pick the device (on the CPU, letting training reuse freed memory),
+  the scale profile and the random seed;
 - ``utils.profiles``: the sizes each profile uses, in one table;
 - ``utils.data``: where MNIST, the face images and the training runs live, offline first;
 - ``utils.bundled``: rebuild the bundled real MNIST and face subsets when nothing else is there;
@@ -14,6 +14,11 @@ Each module has one job:
 - ``utils._checks``: the one way the others check their arguments (private).
 """
 
-__version__ = "1.3.0"
-# The notebooks' first cell tells these helpers from another module named utils.
-__course__ = "advanced-conv-models"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    # pyproject.toml's version: the one place it is written (pip installs the helpers
+    # everywhere, `pip install -e .` in the repository).
+    __version__ = version("advanced-conv-models")
+except PackageNotFoundError:  # a copy of utils/ that pip did not install
+    __version__ = "unknown"

@@ -42,6 +42,8 @@ def _count(kind: str) -> str:
 def get_device(verbose: bool = True) -> torch.device:
     """Return CUDA if available, else Apple MPS, else the CPU; ``COURSE_DEVICE`` overrides.
 
+    On the CPU it also lets training reuse freed memory (:func:`reuse_freed_memory`).
+
     Args:
         verbose: print which device was chosen and why.
     """
@@ -79,6 +81,10 @@ def get_device(verbose: bool = True) -> torch.device:
             "no GPU found)\n  For a GPU on Colab: Runtime > Change runtime type > GPU;"
             "\n  on Kaggle: Settings > Accelerator > GPU (then rerun"
         )
+    if device.type == "cpu":
+        # Training on the CPU allocates and frees the same activations every step:
+        # keep that memory in the process (a speed trick, not lecture material).
+        reuse_freed_memory()
     if verbose:
         print(f"Device: {device} ({why})")
     return device
