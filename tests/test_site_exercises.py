@@ -183,6 +183,21 @@ def quiz_names_on(name: str) -> list[str]:
     return [quiz for _, quiz, _ in self_checks(read(ROOT / f"{name}.ipynb"))]
 
 
+def pages_to_try(pages: list[str]) -> list[str]:
+    """Return the first page that shows each kind of question (the visits check the rest)."""
+    chosen, kinds = [], set()
+    for name in pages:
+        shown = {
+            question["type"]
+            for quiz in quiz_names_on(name)
+            for question in json.loads((QUIZZES / f"{quiz}.json").read_text())
+        }
+        if shown - kinds:
+            chosen.append(name)
+            kinds |= shown
+    return chosen
+
+
 # -- the fixture page ---------------------------------------------------------------------
 
 
@@ -218,9 +233,10 @@ def test_chapter_quizzes_answer_a_click_and_keys_with_their_feedback(browser, se
         "(this fails until the chapters' exercises are merged)"
     )
     problems, violations = {}, {}
+    pages = pages_to_try(QUIZ_PAGES)
     with launched(browser) as chromium:
         tab = Tab(chromium, server)
-        for name in QUIZ_PAGES:
+        for name in pages:
             quizzes = [
                 json.loads((QUIZZES / f"{quiz}.json").read_text())
                 for quiz in quiz_names_on(name)
@@ -228,8 +244,8 @@ def test_chapter_quizzes_answer_a_click_and_keys_with_their_feedback(browser, se
             page, visit = tab.open(name)
             problems[name] = try_quizzes(page, quizzes) + visit.errors + visit.blocked
             violations[name] = quiz_accessibility(page)
-    assert problems == {name: [] for name in QUIZ_PAGES}
-    assert violations == {name: [] for name in QUIZ_PAGES}
+    assert problems == {name: [] for name in pages}
+    assert violations == {name: [] for name in pages}
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
