@@ -30,6 +30,8 @@ SOLUTION_OF = re.compile(FENCE + r"\{solution(?:-start)?\}\s+(\S+)", re.M)
 SOLUTION_START = re.compile(FENCE + r"\{solution-start\}", re.M)
 SOLUTION_END = re.compile(FENCE + r"\{solution-end\}", re.M)
 SOLUTION_DIRECTIVE = re.compile(FENCE + r"\{solution(?:-start|-end)?\}", re.M)
+# CommonMark ends a backtick fence's info string at a backtick: such a directive is not one.
+BACKTICK_IN_TITLE = re.compile(r"^```+\{[\w-]+\}[^\n]*`", re.M)
 SELF_CHECK = re.compile(r"\bself_check\(\s*[\"']([^\"']+)[\"']\s*\)")
 QUESTION_TYPES = {"multiple_choice", "many_choice", "numeric"}
 # jupyterquiz writes a quiz's text as HTML (with $...$ for MathJax): Markdown is shown raw.
@@ -94,6 +96,12 @@ def label_problems(nb: dict[str, Any], chapter: str) -> list[str]:
         if label not in solved:
             problems.append(
                 f"exercise {label!r} has no {{solution}} or {{solution-start}}"
+            )
+    for cell in nb["cells"]:
+        for line in BACKTICK_IN_TITLE.findall(source(cell)):
+            problems.append(
+                f"{line!r}: a ``` fence cannot hold a title with `code` "
+                "(it is not read as a directive): open it with ::: and close it with :::"
             )
     for label in sorted(solved - set(labels)):
         problems.append(f"a solution names {label!r}, which no exercise here labels")

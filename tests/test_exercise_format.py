@@ -90,6 +90,19 @@ def test_an_exercise_without_a_solution_or_with_a_bad_label_is_caught():
     )
 
 
+def test_an_exercise_title_with_code_in_a_backtick_fence_is_caught():
+    nb = fixture()
+    cell = cell_with(nb, "{exercise} Double it")
+    cell["source"] = source(cell).replace("Double it", "Double `x`")
+    assert any(
+        "a ``` fence cannot hold a title with `code`" in p
+        for p in label_problems(nb, "99")
+    )
+    cell["source"] = source(cell).replace("```{exercise}", ":::{exercise}")
+    cell["source"] = cell["source"].rstrip().removesuffix("```") + ":::\n"
+    assert label_problems(nb, "99") == []
+
+
 def test_a_solution_cell_without_its_tag_and_a_stray_tag_are_caught():
     nb = fixture()
     reference = cell_with(nb, "def double")
