@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 LECTURES = ROOT / "lectures"
 DEFAULT_OUT = ROOT / "_build" / "student"
 SOLUTION_TAG = "solution"
-EXERCISE_TAG = "exercise"
 SITE_FOLDER = "student"  # under the site's root
 BUTTON_LABEL = "download-student-notebook-button"
 
