@@ -326,3 +326,8 @@ def test_code_cells_are_short_and_the_training_cell_at_most_30_lines():
     assert max(lengths.values()) <= 40, lengths
     [training] = tagged_sources(GANS, "dcgan-training")
     assert len(training.splitlines()) <= 30
+
+
+def test_a_profile_image_size_without_networks_in_the_notebook_is_refused():
+    with pytest.raises(ValueError, match="image_size must be one of 32, 128, got 64"):
+        dataclasses.replace(PROFILES["cpu"].gan, image_size=64)

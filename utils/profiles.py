@@ -167,6 +167,14 @@ class GanSizes(_Sizes):
         "max_images": None,
         "learning_rate": 1e-3,
     }
+    IMAGE_SIZES: ClassVar[tuple[int, ...]] = (
+        32,
+        128,
+    )  # the notebook's two network depths
+
+    def __post_init__(self, why: Mapping[str, str] | None = None) -> None:
+        check_choice("GanSizes", "image_size", self.image_size, self.IMAGE_SIZES)
+        super().__post_init__(why)
 
 
 @dataclass(frozen=True)
