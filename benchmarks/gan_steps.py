@@ -59,11 +59,11 @@ class GanSetup:
         with contextlib.redirect_stdout(io.StringIO()):  # the build cell prints netG
             definitions(GANS, ("dcgan-build", "dcgan-optimisers"), self.namespace)
 
-    def real_batch(self, generator: torch.Generator | None = None) -> torch.Tensor:
+    def real_batch(self, rng: torch.Generator | None = None) -> torch.Tensor:
         """Return a batch of stand-in real images in [-1, 1] on the device."""
         size = self.sizes.image_size
         shape = (self.sizes.batch_size, 3, size, size)
-        return (torch.rand(shape, generator=generator) * 2 - 1).to(self.device)
+        return (torch.rand(shape, generator=rng) * 2 - 1).to(self.device)
 
     def discriminator_step(self, real: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """Run the notebook's phase 1 on ``real`` and new noise; return what it returns."""
