@@ -267,10 +267,10 @@ PROFILES: dict[str, Profile] = {
             learning_rate=1e-3,
             why={
                 "width": "an eighth of the channels: the lecture's layers at 128x128 "
-                "take about 0.25 s a step on a 2-core CPU (measured), width 16 about "
-                "1 s",
+                "take about 0.2 s a step on a busy 2-core CPU, width 16 over 1 s "
+                "(measured)",
                 "latent_size": "the DCGAN paper's 100 suits the smaller generator",
-                "epochs": "20 x 32 steps of about 0.25 s (measured) fill about 3 "
+                "epochs": "20 x 32 steps of about 0.2 s (measured) fill 2 to 3 "
                 "minutes of a 2-core CPU",
                 "max_images": "2,048 random faces, 32 full batches: more would mean "
                 "fewer epochs in 3 minutes",
