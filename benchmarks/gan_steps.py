@@ -42,8 +42,8 @@ class GanSetup:
     Args:
         sizes: a profile's ``GanSizes`` (e.g. ``PROFILES["cpu"].gan``).
         device: where to train.
-        use_amp: run the forward passes under bfloat16 autocast, as the notebook does on
-            CUDA GPUs with native bfloat16.
+        use_amp: run the forward passes under bfloat16 autocast, as the notebook's
+            ``mixed_precision`` does on CUDA GPUs with native bfloat16, on any device.
     """
 
     def __init__(
@@ -52,20 +52,37 @@ class GanSetup:
         self.sizes = sizes
         self.device = torch.device(device)
         self.namespace: dict[str, Any] = definitions(GANS, "dcgan-definitions")
-        self.namespace.update(sizes=sizes, device=self.device, use_amp=use_amp)
+        self.namespace.update(sizes=sizes, device=self.device)
+        if use_amp:  # the notebook's mixed_precision() turns it on only on CUDA
+            self.namespace["mixed_precision"] = lambda device: torch.autocast(
+                device.type, dtype=torch.bfloat16
+            )
         with contextlib.redirect_stdout(io.StringIO()):  # the build cell prints netG
             definitions(GANS, ("dcgan-build", "dcgan-optimisers"), self.namespace)
 
-    def real_batch(self, generator: torch.Generator | None = None) -> torch.Tensor:
+    def real_batch(self, rng: torch.Generator | None = None) -> torch.Tensor:
         """Return a batch of stand-in real images in [-1, 1] on the device."""
         size = self.sizes.image_size
         shape = (self.sizes.batch_size, 3, size, size)
-        return (torch.rand(shape, generator=generator) * 2 - 1).to(self.device)
+        return (torch.rand(shape, generator=rng) * 2 - 1).to(self.device)
+
+    def discriminator_step(self, real: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """Run the notebook's phase 1 on ``real`` and new noise; return what it returns."""
+        ns = self.namespace
+        noise = torch.randn(len(real), self.sizes.latent_size, 1, 1, device=self.device)
+        return ns["discriminator_step"](
+            ns["netD"], ns["netG"], real, noise, ns["loss_fn"], ns["optimizerD"]
+        )
+
+    def generator_step(self, fake: torch.Tensor) -> torch.Tensor:
+        """Run the notebook's phase 2 on ``fake``; return the generator's loss."""
+        ns = self.namespace
+        return ns["generator_step"](ns["netD"], fake, ns["loss_fn"], ns["optimizerG"])
 
     def train_step(self, real: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Run the notebook's two phases on ``real``; return (loss_D, loss_G) as tensors."""
-        fake, loss_d, _, _ = self.namespace["discriminator_step"](real)
-        loss_g = self.namespace["generator_step"](fake)
+        fake, loss_d, _, _ = self.discriminator_step(real)
+        loss_g = self.generator_step(fake)
         return loss_d.detach(), loss_g.detach()
 
 

@@ -18,7 +18,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 GANS = ROOT / "lectures" / "04_gans.ipynb"
 # What the notebooks' set-up cells import, so that tagged cells run on their own.
-PREAMBLE = "import math\nimport torch\nfrom torch import nn\n"
+PREAMBLE = "import math\nimport numpy as np\nimport torch\nfrom torch import nn\n"
 MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
 
 

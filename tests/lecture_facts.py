@@ -74,3 +74,29 @@ STRESSES_SHAPE_NOT_VALUES = bool(
     )
 )
 ANIMATES_FIXED_NOISE = bool(re.search(r"an animation of the fixed\s+noise", TEXT))
+
+
+def _chain(pattern: str) -> list[int]:
+    """Return the channel chain ``a → b → c`` captured by ``pattern`` as integers."""
+    match = re.search(pattern, TEXT, flags=re.S)
+    if match is None:
+        raise LookupError(
+            f"lecture_facts: {FACTS_PAGE.name} no longer states /{pattern}/"
+        )
+    return [int(n) for n in re.split(r"\s*→\s*", match.group(1).strip())]
+
+
+# The DCGAN's stride-2 channel chains (the generator's after its first 4x4 layer).
+GENERATOR_CHANNELS = _chain(r"ConvTranspose2d\(k=4, s=2, p=1\) ([\d →]+), each")
+DISCRIMINATOR_CHANNELS = _chain(r"Conv2d\(k=4, s=2, p=1, bias=False\) ([\d →]+), each")
+
+# The lecture's example training log: {epoch: (Loss_G, Loss_D, D_real, D_fake)}.
+_LOG = re.search(r"Its example log, (.*?)\n- ", TEXT, flags=re.S)
+if _LOG is None:
+    raise LookupError(f"lecture_facts: {FACTS_PAGE.name} no longer has the example log")
+GAN_EXAMPLE_LOG = {
+    int(epoch): tuple(float(v) for v in values)
+    for epoch, *values in re.findall(
+        r"(\d+): (\d+\.\d+), (\d+\.\d+), (\d+\.\d+), (\d+\.\d+)", _LOG.group(1)
+    )
+}

@@ -410,3 +410,60 @@ def test_the_apple_gpus_random_state_is_saved_and_restored(monkeypatch):
     assert [(kind, state.tolist()) for kind, state in restored] == [
         ("mps", [7] * MPS_STATE_BYTES)
     ]
+
+
+# --------------------------------------------------------------------------- speed plumbing
+
+
+def test_epoch_means_average_each_batchs_mean_and_wait_for_the_device_once(monkeypatch):
+    means = training.EpochMeans()
+    means.add(loss=torch.tensor(1.0), out=torch.tensor([0.2, 0.4]))
+    means.add(loss=torch.tensor(3.0), out=torch.tensor([0.6, 0.8]))
+    conversions = []
+    original = torch.Tensor.__float__
+    monkeypatch.setattr(
+        torch.Tensor,
+        "__float__",
+        lambda t: conversions.append(1) or original(t),
+    )
+    result = means.means()
+    assert result == pytest.approx({"loss": 2.0, "out": 0.5})
+    assert len(conversions) == 2  # one per name, not one per batch
+
+
+def test_epoch_means_keep_no_graph_and_refuse_an_empty_epoch():
+    weight = torch.ones(1, requires_grad=True)
+    means = training.EpochMeans()
+    means.add(loss=(weight * 2).sum())
+    assert not means.sums["loss"].requires_grad
+    with pytest.raises(ValueError, match="at least one, got 0"):
+        training.EpochMeans().means()
+
+
+def test_to_uint8_maps_minus_one_to_0_and_one_to_255_on_the_cpu():
+    images = torch.tensor([-1.0, -0.5, 0.0, 1.0, 1.5])
+    assert training.to_uint8(images).tolist() == [0, 64, 128, 255, 255]
+    assert training.to_uint8(images).dtype == torch.uint8
+
+
+def test_on_a_cpu_mixed_precision_and_autotuning_stay_off():
+    cpu = torch.device("cpu")
+    with training.mixed_precision(cpu):
+        assert not torch.is_autocast_enabled("cpu")
+    assert training.autotune_convolutions(cpu) is False
+    assert torch.backends.cudnn.benchmark is False
+
+
+@pytest.mark.filterwarnings("ignore:CUDA is not available")
+def test_on_a_gpu_with_native_bfloat16_mixed_precision_autocasts(monkeypatch):
+    monkeypatch.setattr(
+        torch.cuda, "is_bf16_supported", lambda including_emulation: True
+    )
+    context = training.mixed_precision(torch.device("cuda"))
+    assert isinstance(context, torch.autocast) and context.fast_dtype == torch.bfloat16
+    monkeypatch.setattr(
+        torch.cuda, "is_bf16_supported", lambda including_emulation: False
+    )  # a T4 or a P100: emulated bfloat16 only
+    assert not isinstance(
+        training.mixed_precision(torch.device("cuda")), torch.autocast
+    )

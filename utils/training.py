@@ -9,6 +9,11 @@ Name the run and its objects once, then restore before the loop and save after e
         ...
         ckpt.save(epoch, history)
 
+The module also holds the speed plumbing of a long run on a GPU, kept out of the
+notebooks' training loops: :func:`mixed_precision` (bfloat16 autocast where the GPU has
+native bfloat16), :func:`autotune_convolutions` (``cudnn.benchmark``), :class:`EpochMeans`
+(per-epoch means summed on the device) and :func:`to_uint8` (small image snapshots).
+
 Each file holds the objects' states, the random-number states, the history and a
 fingerprint of what the run was trained with (``config``, each optimiser's settings,
 each model's layers). A rerun resumes only when the fingerprint is the same; otherwise it
@@ -17,6 +22,7 @@ starts fresh and says what changed, so a checkpoint never stands in for other se
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import random
 import shutil
@@ -318,3 +324,74 @@ class Checkpoint:
         for stale in self.folder.glob(f"{TMP_PREFIX}*"):
             stale.unlink(missing_ok=True)
         return path
+
+
+# --------------------------------------------------------------------------- speed plumbing
+
+
+def uses_bfloat16(device: torch.device) -> bool:
+    """Return True on a CUDA GPU with native bfloat16 arithmetic (Ampere and newer)."""
+    return device.type == "cuda" and torch.cuda.is_bf16_supported(
+        including_emulation=False
+    )
+
+
+def mixed_precision(device: torch.device) -> contextlib.AbstractContextManager:
+    """Return bfloat16 autocast where :func:`uses_bfloat16`, else a context that does nothing.
+
+    Under autocast the convolutions run in bfloat16 while the weights and the optimiser
+    stay in float32. Compute losses outside it: ``BCELoss`` refuses to run under CUDA's
+    autocast, because bfloat16 rounds probabilities above about 0.998 to exactly 1.
+    """
+    check_instance("mixed_precision", "device", device, torch.device, "a torch.device")
+    if uses_bfloat16(device):
+        return torch.autocast(device.type, dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def autotune_convolutions(device: torch.device) -> bool:
+    """Let cuDNN time its convolution algorithms once per shape and keep the fastest (CUDA only).
+
+    Returns whether autotuning is on. It pays off when the input shapes repeat batch after
+    batch; the algorithms it picks may differ between runs, so GPU runs are not bit-exact.
+    """
+    check_instance(
+        "autotune_convolutions", "device", device, torch.device, "a torch.device"
+    )
+    torch.backends.cudnn.benchmark = device.type == "cuda"
+    return torch.backends.cudnn.benchmark
+
+
+class EpochMeans:
+    """Per-epoch means of tensors' means, summed where they live (the GPU need not wait).
+
+    ``add(Loss_D=loss_D, ...)`` after every batch keeps running sums on the device;
+    ``means()`` turns them into Python floats once, which waits for the device once per
+    epoch instead of once per batch (``loss.item()`` in the loop would wait every batch).
+    """
+
+    def __init__(self) -> None:
+        self.sums: dict[str, torch.Tensor] = {}
+        self.count = 0
+
+    def add(self, **values: torch.Tensor) -> None:
+        """Add one batch's values to the running sums: a tensor's mean, detached."""
+        for name, value in values.items():
+            value = value.detach().float().mean()  # e.g. D's outputs: one per image
+            self.sums[name] = self.sums[name] + value if name in self.sums else value
+        self.count += 1
+
+    def means(self) -> dict[str, float]:
+        """Return {name: mean over the batches added}, as Python floats."""
+        if self.count == 0:
+            raise ValueError(
+                message("EpochMeans.means", "the batches added", "at least one", 0)
+            )
+        return {name: float(total) / self.count for name, total in self.sums.items()}
+
+
+def to_uint8(images: torch.Tensor) -> torch.Tensor:
+    """Return images in [-1, 1] as uint8 in [0, 255] on the CPU (a quarter of float32's size)."""
+    check_instance("to_uint8", "images", images, torch.Tensor, "a tensor")
+    pixels = (images.detach().float() + 1) * 127.5
+    return pixels.round().clamp(0, 255).to(torch.uint8).cpu()
