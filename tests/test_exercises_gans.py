@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from utils.exercises.gans import check_discriminator_loss, check_generator_32
+from utils.exercises.gans import check_discriminator_loss, check_generator_64
 
 bce = nn.BCELoss()
 
@@ -37,7 +37,7 @@ def generator(sides: int, out_channels: int = 3, tanh: bool = True, latent: int 
 
 def test_the_placeholder_is_not_answered_yet():
     assert check_discriminator_loss(...).status == "not answered"
-    assert check_generator_32(...).status == "not answered"
+    assert check_generator_64(...).status == "not answered"
 
 
 def test_the_reference_discriminator_loss_passes():
@@ -64,23 +64,23 @@ def test_a_typical_discriminator_loss_mistake_gets_its_hint(mistake, hint):
 
 
 def test_the_reference_generator_passes_and_stays_in_training_mode():
-    model = generator(sides=3)  # 4 => 8 => 16 => 32
-    assert check_generator_32(model).passed
+    model = generator(sides=4)  # 4 => 8 => 16 => 32 => 64
+    assert check_generator_64(model).passed
     assert model.training
 
 
 @pytest.mark.parametrize(
     "model, hint",
     [
-        (generator(sides=2), "your output is 16x16: one upsampling layer is missing"),
-        (generator(sides=1), "your output is 8x8: two upsampling layers are missing"),
-        (generator(sides=4), "64x64: one layer too many"),
-        (generator(sides=3, out_channels=1), "1 channels: RGB needs 3"),
-        (generator(sides=3, tanh=False), "nn.Tanh()"),
-        (generator(sides=3, latent=64), "the noise has latent_size = 100"),
+        (generator(sides=3), "your output is 32x32: one upsampling layer is missing"),
+        (generator(sides=2), "your output is 16x16: two upsampling layers are missing"),
+        (generator(sides=5), "128x128: one layer too many"),
+        (generator(sides=4, out_channels=1), "1 channels: RGB needs 3"),
+        (generator(sides=4, tanh=False), "nn.Tanh()"),
+        (generator(sides=4, latent=64), "the noise has latent_size = 100"),
         ("a generator", "expected an nn.Module, got str"),
     ],
 )
 def test_a_typical_generator_mistake_gets_its_hint(model, hint):
-    feedback = check_generator_32(model)
+    feedback = check_generator_64(model)
     assert feedback.status == "wrong" and hint in feedback.message, feedback

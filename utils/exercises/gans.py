@@ -10,7 +10,7 @@ from torch import nn
 
 from utils.exercises import Feedback, not_answered, right, unanswered, wrong
 
-__all__ = ["check_discriminator_loss", "check_generator_32"]
+__all__ = ["check_discriminator_loss", "check_generator_64"]
 
 
 def _reference_loss(D_real: torch.Tensor, D_fake: torch.Tensor) -> torch.Tensor:
@@ -91,9 +91,9 @@ def _output_of(model: nn.Module, latent_size: int) -> torch.Tensor | str:
         model.train(training)
 
 
-def check_generator_32(model: nn.Module | Any, latent_size: int = 100) -> Feedback:
-    """Check a generator that maps noise (N, latent_size, 1, 1) to images (N, 3, 32, 32)."""
-    exercise = "ex04-generator-32"
+def check_generator_64(model: nn.Module | Any, latent_size: int = 100) -> Feedback:
+    """Check a generator that maps noise (N, latent_size, 1, 1) to images (N, 3, 64, 64)."""
+    exercise = "ex04-generator-64"
     if unanswered(model):
         return not_answered(exercise, "your generator")
     if not isinstance(model, nn.Module):
@@ -104,11 +104,11 @@ def check_generator_32(model: nn.Module | Any, latent_size: int = 100) -> Feedba
     if out.dim() != 4:
         return wrong(exercise, f"the output has shape {tuple(out.shape)}: expected 4-D")
     side = out.shape[-1]
-    if side < 32:
-        missing = {16: "one upsampling layer is", 8: "two upsampling layers are"}
+    if side < 64:
+        missing = {32: "one upsampling layer is", 16: "two upsampling layers are"}
         what = missing.get(side, "more than two upsampling layers are")
         return wrong(exercise, f"your output is {side}x{side}: {what} missing")
-    if side > 32:
+    if side > 64:
         return wrong(exercise, f"your output is {side}x{side}: one layer too many")
     if out.shape[1] != 3:
         return wrong(exercise, f"the output has {out.shape[1]} channels: RGB needs 3")
@@ -120,5 +120,6 @@ def check_generator_32(model: nn.Module | Any, latent_size: int = 100) -> Feedba
     if not any(isinstance(m, nn.BatchNorm2d) for m in model.modules()):
         return wrong(exercise, "no BatchNorm2d: DCGAN normalises each hidden layer")
     return right(
-        exercise, "noise 1x1 => 4 => 8 => 16 => 32, three RGB channels in [-1, 1]."
+        exercise,
+        "noise 1x1 => 4 => 8 => 16 => 32 => 64, three RGB channels in [-1, 1].",
     )
