@@ -89,7 +89,7 @@ WRONG_UPSAMPLERS = {
         lambda: nn.Sequential(
             *up(16, 8, 3, 1, 0), *up(8, 8), *up(8, 8), *up(8, 8), *up(8, 8), *up(8, 3)
         ),
-        "your output is 96x96: 1 stride-2 layer(s) too many",
+        "your output is 96x96: one stride-2 layer too many",
     ),
     "DCGAN start (32x32)": (
         lambda: nn.Sequential(*up(16, 32, 4, 1, 0), *up(32, 16), *up(16, 8), *up(8, 3)),

@@ -29,7 +29,8 @@ STRIDE = 3
 def _first_line(error: Exception) -> str:
     """Return an exception's type and the first line of its message."""
     text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0] if text else ''}"
+    first = text[0].rstrip(".") if text else ""
+    return f"{type(error).__name__}: {first}."
 
 
 def _not_a_module(name: str, answer: Any, wanted: str) -> Feedback | None:
@@ -100,10 +101,8 @@ def _size_hint(side: int, sizes: list[tuple[int, int]], layers: list) -> str:
         return f"your output is {side}x{side}: {layers_missing} missing." + traced
     if ratio < 1 and (1 / ratio).is_integer() and math.log2(1 / ratio).is_integer():
         extra = int(math.log2(1 / ratio))
-        return (
-            f"your output is {side}x{side}: {extra} stride-2 layer(s) too many."
-            + traced
-        )
+        too_many = "one stride-2 layer" if extra == 1 else f"{extra} stride-2 layers"
+        return f"your output is {side}x{side}: {too_many} too many." + traced
     if side & (side - 1) == 0:  # a power of two: the DCGAN's 4x4 start, doubled
         return (
             f"your output is {side}x{side}: a 4x4 start that doubles only reaches powers "
@@ -256,13 +255,13 @@ def check_lossless_downsample(layer: Any) -> Feedback:
         )
     if back.shape != image.shape or not torch.allclose(back, image, atol=1e-4):
         if back.shape == image.shape:
-            got = f"a largest difference of {(back - image).abs().max().item():.3g}"
+            got = f"misses the image by up to {(back - image).abs().max().item():.3g}"
         else:
-            got = f"an output of shape {tuple(back.shape)}"
+            got = f"gives shape {tuple(back.shape)}, not {tuple(image.shape)}"
         return wrong(
             LOSSLESS,
-            f"enough channels, but the transposed convolution gives {got} instead of "
-            "the image: the weights must make C^T C = I. For example, give each output "
+            "enough channels, but the round trip through the transposed convolution "
+            f"{got}: the weights must make C^T C = I. For example, give each output "
             "channel a kernel with a single 1 that picks one (channel, row, column) of "
             "a 3x3 block.",
         )
