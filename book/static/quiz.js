@@ -1,0 +1,18 @@
+// The self-checks' accessibility on the site (book/quiz.py loads this on pages with one).
+// jupyterquiz (utils/quiz.py) draws each quiz while the page is parsed; once it is drawn:
+// - each number field is named by the visible label beside it ("Type numeric answer
+//   here:"), which jupyterquiz leaves unconnected (axe-core: label, WCAG 1.3.1 / 4.1.2);
+// - each feedback line becomes a status, so a screen reader announces the feedback that
+//   a click or a key press writes into it (WCAG 4.1.3).
+// Written for jupyterquiz 2.9.6.4, the version pyproject.toml pins.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const label of document.querySelectorAll(".Quiz label.InpLabel")) {
+    const input = label.parentElement.querySelector("input.Input-text");
+    if (input && !label.htmlFor) {
+      label.htmlFor = input.id;
+    }
+  }
+  for (const feedback of document.querySelectorAll(".Quiz .Feedback")) {
+    feedback.setAttribute("role", "status");
+  }
+});
