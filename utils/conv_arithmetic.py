@@ -780,22 +780,31 @@ def plot_transposed_as_convolution(
         (spread, "spread", f"zeros inserted, border {kh - 1 - padding}", _EMPTY_COLOR),
         (output, "output", "stride-1 convolution", _DONE_COLOR),
     ]
-    lefts = np.cumsum([0] + [values.shape[1] + 1.2 for values, *_ in panels])
-    height = max(values.shape[0] for values, *_ in panels) + 1.4
-    fig, ax = _canvas(lefts[-1] - 0.9, height)
-    drawn = {}
-    for left, (values, gid, title, color) in zip(lefts, panels):
-        drawn[gid], _ = _grid(
-            ax, left, 1, values.numpy(), tuple(values.shape), title, gid, color
-        )
+    # two rows, so that the figure stays readable on a phone: the input and the
+    # kernels on top, the spread input and the output below
+    rows = [panels[:3], panels[3:]]
+    widths = [sum(v.shape[1] + 1.2 for v, *_ in row) - 1.2 for row in rows]
+    tops = [1.0, 1 + max(v.shape[0] for v, *_ in rows[0]) + 1.4]
+    height = tops[1] + max(v.shape[0] for v, *_ in rows[1]) + 0.3
+    fig, ax = _canvas(max(widths) + 0.3, height)
+    corners = {}
+    for row_panels, top in zip(rows, tops):
+        left = 0.0
+        for values, gid, title, color in row_panels:
+            patches, _ = _grid(
+                ax, left, top, values.numpy(), tuple(values.shape), title, gid, color
+            )
+            corners[gid] = (left, top, patches)
+            left += values.shape[1] + 1.2
     kind_colors = [_PADDING_COLOR, _EMPTY_COLOR, _INPUT_COLOR]
-    for (r, c), patch in np.ndenumerate(drawn["spread"]):
+    for (r, c), patch in np.ndenumerate(corners["spread"][2]):
         patch.set_facecolor(kind_colors[kinds[r, c]])
     # the window over the spread input starts at the output cell's own row and column
-    for left, size in ((lefts[3], (kw, kh)), (lefts[4], (1, 1))):
+    for gid, size in (("spread", (kw, kh)), ("output", (1, 1))):
+        left, top, _ = corners[gid]
         ax.add_patch(
             Rectangle(
-                (left + col, 1 + row),
+                (left + col, top + row),
                 *size,
                 fill=False,
                 edgecolor=_WINDOW_COLOR,
