@@ -738,10 +738,11 @@ def plot_transposed_as_convolution(
 ) -> Figure:
     """Return a figure of a transposed convolution done as a stride-1 convolution.
 
-    Panels: the input, the kernel, the kernel flipped by 180 degrees, the input
-    with ``stride - 1`` zeros inserted between its cells and ``k - 1 - padding``
-    zeros around it (grey: border, white: inserted zeros, blue: input values), and
-    the output of the stride-1 convolution of that with the flipped kernel. The
+    Two rows of panels: the input, the kernel and the kernel flipped by 180 degrees;
+    below them the input with ``stride - 1`` zeros inserted between its cells and
+    ``k - 1 - padding`` zeros around it (grey: border, white: inserted zeros, blue:
+    input values) and the output of the stride-1 convolution of that with the
+    flipped kernel. The
     window that makes output cell ``cell`` is framed. The figure checks that the
     output equals ``torch.nn.functional.conv_transpose2d``.
 
