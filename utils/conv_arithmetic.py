@@ -742,9 +742,8 @@ def plot_transposed_as_convolution(
     below them the input with ``stride - 1`` zeros inserted between its cells and
     ``k - 1 - padding`` zeros around it (grey: border, white: inserted zeros, blue:
     input values) and the output of the stride-1 convolution of that with the
-    flipped kernel. The
-    window that makes output cell ``cell`` is framed. The figure checks that the
-    output equals ``torch.nn.functional.conv_transpose2d``.
+    flipped kernel. The window that makes output cell ``cell`` is framed. The
+    figure checks that the output equals ``torch.nn.functional.conv_transpose2d``.
 
     Args:
         x: the input, shape (H, W), NumPy array or tensor (any device).
