@@ -196,3 +196,19 @@ def test_typical_wrong_downsample_fails_with_its_hint(name):
     feedback = check_lossless_downsample(make())
     assert feedback.status == "wrong", feedback
     assert hint in feedback.message, feedback.message
+
+
+@pytest.mark.slow
+def test_the_pages_reference_answers_are_right_and_its_exercise_cells_unanswered(
+    executed_notebook,
+):
+    from benchmarks.notebooks import text_outputs
+
+    cells = executed_notebook("03_convolution_arithmetic").cells
+    said = {
+        tag: [text_outputs(c) for c in cells if tag in c.metadata.get("tags", [])]
+        for tag in ("exercise", "solution")
+    }
+    for label in ("ex03-upsample-48", "ex03-lossless-stride"):
+        assert any(f"Right ({label})" in text for text in said["solution"]), label
+        assert any(f"Not answered yet ({label})" in text for text in said["exercise"])
