@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 LECTURES = ROOT / "lectures"
 DEFAULT_OUT = ROOT / "_build" / "student"
 SOLUTION_TAG = "solution"
-EXERCISE_TAG = "exercise"
 SITE_FOLDER = "student"  # under the site's root
 BUTTON_LABEL = "download-student-notebook-button"
 
@@ -62,7 +61,9 @@ def write_student_version(notebook: Path, target: Path) -> Path:
     return target
 
 
-def write_student_notebooks(out: Path = DEFAULT_OUT, source: Path = LECTURES) -> list[Path]:
+def write_student_notebooks(
+    out: Path = DEFAULT_OUT, source: Path = LECTURES
+) -> list[Path]:
     """Write the student version of every notebook in ``source`` to ``out/<folder name>``."""
     notebooks = sorted(Path(source).glob("*.ipynb"))
     if not notebooks:
@@ -124,7 +125,8 @@ def add_download_entry(
 
 def setup(app: Any) -> dict[str, Any]:
     """Register the download entry and the copies written when the build ends."""
-    app.connect("html-page-context", add_download_entry, priority=502)  # after the theme
+    # after the theme's handler (priority 501), which builds the download menu
+    app.connect("html-page-context", add_download_entry, priority=502)
     app.connect("build-finished", write_site_copies)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
 

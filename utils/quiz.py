@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from importlib import resources
+from pathlib import Path
 
 from utils._checks import check_instance, message
 
@@ -37,7 +38,18 @@ def quiz_names() -> list[str]:
 
 
 def self_check(name: str) -> None:
-    """Show the quiz ``utils/quizzes/<name>.json`` with immediate feedback per answer.
+    """Show the quiz ``utils/quizzes/<name>.json`` with immediate feedback per answer."""
+    check_instance("self_check", "name", name, str, "a quiz name (str)")
+    if name not in quiz_names():
+        raise ValueError(message("self_check", "name", f"one of {quiz_names()}", name))
+    with resources.as_file(
+        resources.files("utils") / "quizzes" / f"{name}.json"
+    ) as path:
+        _show_quiz(path, name)
+
+
+def _show_quiz(path: Path, name: str) -> None:
+    """Show the jupyterquiz quiz in the file ``path`` with the course's colours.
 
     jupyterquiz draws its element id from Python's ``random``: it is seeded here by the
     quiz's name, so a page's output is the same on every run, and the notebook's own
@@ -45,15 +57,9 @@ def self_check(name: str) -> None:
     """
     from jupyterquiz import display_quiz
 
-    check_instance("self_check", "name", name, str, "a quiz name (str)")
-    if name not in quiz_names():
-        raise ValueError(message("self_check", "name", f"one of {quiz_names()}", name))
     state = random.getstate()
     random.seed(f"self_check:{name}")
     try:
-        with resources.as_file(
-            resources.files("utils") / "quizzes" / f"{name}.json"
-        ) as path:
-            display_quiz(str(path), shuffle_answers=False, colors=COLORS)
+        display_quiz(str(path), shuffle_answers=False, colors=COLORS)
     finally:
         random.setstate(state)
