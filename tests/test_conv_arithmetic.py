@@ -23,6 +23,7 @@ from utils.conv_arithmetic import (
     animate_transposed_convolution,
     conv2d_output_size,
     conv_transpose2d_output_size,
+    plot_transposed_as_convolution,
     plot_transposed_convolution,
 )
 
@@ -333,3 +334,85 @@ def test_drawings_are_named_after_their_sizes(make, says):
         figure = figure._fig
         assert alt == figure.get_label()
     assert figure.get_label().startswith(says)
+
+
+# --------------------------------------------------------------------------- the convolution view
+VIEW_CASES = [
+    (
+        torch.arange(1.0, 10.0).view(3, 3),
+        torch.tensor([[1.0, 2, 0], [0, 1, 0], [0, 0, 3]]),
+        2,
+        1,
+    ),
+    (np.array([[1, -2], [3, 4]]), np.arange(6.0).reshape(2, 3), 3, 0),
+    (np.array([[0.5, 2.0, -1.0]]), np.array([[1.0, 2.0], [3.0, 4.0]]), 2, 0),
+    (np.ones((2, 2)), np.ones((4, 4)), 1, 2),
+]
+
+
+@pytest.mark.parametrize("x,kernel,stride,padding", VIEW_CASES)
+def test_plot_transposed_as_convolution_draws_torch_numbers_in_every_panel(
+    x, kernel, stride, padding
+):
+    fig = plot_transposed_as_convolution(x, kernel, stride=stride, padding=padding)
+    x_t = torch.as_tensor(np.asarray(x, dtype=np.float64))
+    w_t = torch.as_tensor(np.asarray(kernel, dtype=np.float64))
+    expected = F.conv_transpose2d(
+        x_t[None, None], w_t[None, None], stride=stride, padding=padding
+    )[0, 0].numpy()
+    np.testing.assert_allclose(drawn_grid(fig, "output"), expected)
+    np.testing.assert_array_equal(drawn_grid(fig, "flipped"), w_t.flip(0, 1).numpy())
+    # the spread input: the input's values every `stride` cells inside a border of
+    # k - 1 - p zeros, and nothing but zeros elsewhere
+    spread = drawn_grid(fig, "spread")
+    bh, bw = w_t.shape[0] - 1 - padding, w_t.shape[1] - 1 - padding
+    h, w = x_t.shape
+    assert spread.shape == (
+        (h - 1) * stride + 1 + 2 * bh,
+        (w - 1) * stride + 1 + 2 * bw,
+    )
+    placed = spread[
+        bh : spread.shape[0] - bh : stride, bw : spread.shape[1] - bw : stride
+    ]
+    np.testing.assert_array_equal(placed, x_t.numpy())
+    spread[bh : spread.shape[0] - bh : stride, bw : spread.shape[1] - bw : stride] = 0
+    assert not spread.any()
+
+
+def test_plot_transposed_as_convolution_frames_the_window_of_the_chosen_cell():
+    fig = plot_transposed_as_convolution(
+        np.ones((3, 3)), np.ones((3, 3)), stride=2, padding=1, cell=(1, 2)
+    )
+    frames = [
+        patch
+        for patch in fig.axes[0].patches
+        if not patch.get_fill() and patch.get_linewidth() > 2
+    ]
+    # the 3x3 window over the spread input and the 1x1 output cell, at the cell's
+    # row and column of each panel
+    assert sorted((p.get_width(), p.get_height()) for p in frames) == [(1, 1), (3, 3)]
+    assert len({p.get_y() for p in frames}) == 1
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, says",
+    [
+        ({"padding": 3}, ValueError, "padding must be <= kernel size - 1 = 2, got 3"),
+        ({"cell": (5, 0)}, ValueError, "cell[0] must be an int between 0 and 4, got 5"),
+        ({"cell": [1, 2]}, TypeError, "cell must be a (row, column) tuple, got [1, 2]"),
+        (
+            {"cell": (1,)},
+            ValueError,
+            "cell must have shape (2,): (row, column), got (1,)",
+        ),
+        ({"stride": 0}, ValueError, "stride must be an int >= 1, got 0"),
+        ({"x": np.ones((10, 10))}, ValueError, "at most 20 cells a side (21 here)"),
+        ({"kernel": "abc"}, TypeError, "kernel must be a 2-D NumPy array"),
+    ],
+)
+def test_plot_transposed_as_convolution_names_bad_input(kwargs, error, says):
+    args = {"x": np.ones((3, 3)), "kernel": np.ones((3, 3)), "stride": 2, "padding": 1}
+    with pytest.raises(error) as raised:
+        plot_transposed_as_convolution(**{**args, **kwargs})
+    assert str(raised.value).startswith("plot_transposed_as_convolution: ")
+    assert says in str(raised.value)

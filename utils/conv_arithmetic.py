@@ -38,6 +38,7 @@ __all__ = [
     "animate_convolution",
     "animate_transposed_convolution",
     "plot_transposed_convolution",
+    "plot_transposed_as_convolution",
 ]
 
 # Looks of the drawings (module constants, not rcParams: importing changes nothing).
@@ -46,6 +47,7 @@ _DPI = 112  # cell numbers about 14 px high, the window's weights about 10 px: r
 _INTERVAL_MS = 800
 _MAX_FRAMES = 64
 _MAX_PARTIALS = 16
+_MAX_SPREAD = 20  # cells a side of the zero-inserted input: numbers stay readable
 _INPUT_COLOR = "#dbe9f6"
 _PADDING_COLOR = "#d9d9d9"
 _KERNEL_COLOR = "#fdd0a2"
@@ -233,9 +235,9 @@ def _grid(
 
 
 def _example_values(size: int, high: int, seed: int) -> torch.Tensor:
-    """Return a size x size input of small integers in [0, high) drawn from a private generator."""
-    generator = torch.Generator().manual_seed(seed)
-    return torch.randint(0, high, (size, size), generator=generator).float()
+    """Return a size x size input of small integers in [0, high) from a private random stream."""
+    rng = torch.Generator().manual_seed(seed)
+    return torch.randint(0, high, (size, size), generator=rng).float()
 
 
 def _example_kernel(size: int) -> torch.Tensor:
@@ -670,6 +672,149 @@ def plot_transposed_convolution(
     fig.set_label(
         f"Transposed convolution of a {h}x{w} input with a {kh}x{kw} kernel, stride "
         f"{stride}, padding {padding}: {h * w} partial products summed into a "
+        f"{out_h}x{out_w} output"
+    )
+    plt.close(fig)
+    return fig
+
+
+# --------------------------------------------------------------------------- the convolution view
+def _spread(
+    x: torch.Tensor, stride: int, border: tuple[int, int]
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return ``x`` with ``stride - 1`` zeros between its cells and a zero border, and each cell's kind.
+
+    Kinds: 0 border (padding), 1 inserted zero, 2 input value.
+    """
+    (h, w), (bh, bw) = x.shape, border
+    shape = ((h - 1) * stride + 1 + 2 * bh, (w - 1) * stride + 1 + 2 * bw)
+    values = torch.zeros(shape, dtype=x.dtype)
+    kinds = torch.zeros(shape, dtype=torch.long)
+    kinds[bh : shape[0] - bh, bw : shape[1] - bw] = 1
+    rows = slice(bh, bh + (h - 1) * stride + 1, stride)
+    cols = slice(bw, bw + (w - 1) * stride + 1, stride)
+    values[rows, cols] = x
+    kinds[rows, cols] = 2
+    return values, kinds
+
+
+def _check_view(
+    func: str, x: torch.Tensor, kernel: torch.Tensor, stride: Any, padding: Any
+) -> tuple[int, int, tuple[int, int]]:
+    """Return the checked stride, padding and output shape of the convolution view."""
+    (h, w), (kh, kw) = x.shape, kernel.shape
+    out = (
+        _conv_transpose_size(func, h, kh, stride, padding, 0, 1, "height of x"),
+        _conv_transpose_size(func, w, kw, stride, padding, 0, 1, "width of x"),
+    )
+    if padding > min(kh, kw) - 1:  # the border k - 1 - p would be negative
+        raise ValueError(
+            message(func, "padding", f"<= kernel size - 1 = {min(kh, kw) - 1}", padding)
+        )
+    side = max(
+        (h - 1) * stride + 1 + 2 * (kh - 1 - padding),
+        (w - 1) * stride + 1 + 2 * (kw - 1 - padding),
+    )
+    if side > _MAX_SPREAD:
+        raise ValueError(
+            message(
+                func,
+                "x",
+                f"small enough for a zero-inserted input of at most {_MAX_SPREAD} "
+                f"cells a side ({side} here)",
+                f"shape {(h, w)}",
+                raw=True,
+            )
+        )
+    return stride, padding, out
+
+
+def plot_transposed_as_convolution(
+    x: Any,
+    kernel: Any,
+    stride: int = 1,
+    padding: int = 0,
+    cell: tuple[int, int] = (0, 0),
+) -> Figure:
+    """Return a figure of a transposed convolution done as a stride-1 convolution.
+
+    Two rows of panels: the input, the kernel and the kernel flipped by 180 degrees;
+    below them the input with ``stride - 1`` zeros inserted between its cells and
+    ``k - 1 - padding`` zeros around it (grey: border, white: inserted zeros, blue:
+    input values) and the output of the stride-1 convolution of that with the
+    flipped kernel. The window that makes output cell ``cell`` is framed. The
+    figure checks that the output equals ``torch.nn.functional.conv_transpose2d``.
+
+    Args:
+        x: the input, shape (H, W), NumPy array or tensor (any device).
+        kernel: the kernel, shape (kH, kW).
+        stride: the transposed convolution's stride.
+        padding: its padding, at most the kernel size - 1.
+        cell: (row, column) of the output cell whose window is framed.
+
+    Returns:
+        The matplotlib figure (already closed; end a notebook cell with it to show it).
+    """
+    func = "plot_transposed_as_convolution"
+    x = _as_matrix(func, "x", x)
+    kernel = _as_matrix(func, "kernel", kernel)
+    stride, padding, (out_h, out_w) = _check_view(func, x, kernel, stride, padding)
+    check_instance(func, "cell", cell, tuple, "a (row, column) tuple")
+    check_shape(func, "cell", np.asarray(cell), "(2,): (row, column)", len(cell) == 2)
+    row = check_int(func, "cell[0]", cell[0], minimum=0, maximum=out_h - 1)
+    col = check_int(func, "cell[1]", cell[1], minimum=0, maximum=out_w - 1)
+    (h, w), (kh, kw) = x.shape, kernel.shape
+    spread, kinds = _spread(x, stride, (kh - 1 - padding, kw - 1 - padding))
+    flipped = kernel.flip(0, 1)
+    output = F.conv2d(spread[None, None], flipped[None, None])[0, 0]
+    result = F.conv_transpose2d(
+        x[None, None], kernel[None, None], stride=stride, padding=padding
+    )[0, 0]
+    if output.shape != result.shape or not torch.allclose(output, result):
+        raise AssertionError(f"{func}: the stride-1 convolution disagrees with PyTorch")
+
+    panels = [
+        (x, "x", f"input {h}x{w}", _INPUT_COLOR),
+        (kernel, "kernel", "kernel", _KERNEL_COLOR),
+        (flipped, "flipped", "flipped kernel", _KERNEL_COLOR),
+        (spread, "spread", f"zeros inserted, border {kh - 1 - padding}", _EMPTY_COLOR),
+        (output, "output", "stride-1 convolution", _DONE_COLOR),
+    ]
+    # two rows, so that the figure stays readable on a phone: the input and the
+    # kernels on top, the spread input and the output below
+    rows = [panels[:3], panels[3:]]
+    widths = [sum(v.shape[1] + 1.2 for v, *_ in row) - 1.2 for row in rows]
+    tops = [1.0, 1 + max(v.shape[0] for v, *_ in rows[0]) + 1.4]
+    height = tops[1] + max(v.shape[0] for v, *_ in rows[1]) + 0.3
+    fig, ax = _canvas(max(widths) + 0.3, height)
+    corners = {}
+    for row_panels, top in zip(rows, tops):
+        left = 0.0
+        for values, gid, title, color in row_panels:
+            patches, _ = _grid(
+                ax, left, top, values.numpy(), tuple(values.shape), title, gid, color
+            )
+            corners[gid] = (left, top, patches)
+            left += values.shape[1] + 1.2
+    kind_colors = [_PADDING_COLOR, _EMPTY_COLOR, _INPUT_COLOR]
+    for (r, c), patch in np.ndenumerate(corners["spread"][2]):
+        patch.set_facecolor(kind_colors[kinds[r, c]])
+    # the window over the spread input starts at the output cell's own row and column
+    for gid, size in (("spread", (kw, kh)), ("output", (1, 1))):
+        left, top, _ = corners[gid]
+        ax.add_patch(
+            Rectangle(
+                (left + col, top + row),
+                *size,
+                fill=False,
+                edgecolor=_WINDOW_COLOR,
+                linewidth=2.5,
+            )
+        )
+    fig.set_label(
+        f"Transposed convolution of a {h}x{w} input with a {kh}x{kw} kernel, stride "
+        f"{stride}, padding {padding}, as a stride-1 convolution of the flipped kernel "
+        f"over the input spread out to {spread.shape[0]}x{spread.shape[1]}: a "
         f"{out_h}x{out_w} output"
     )
     plt.close(fig)
