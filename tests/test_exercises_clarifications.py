@@ -77,3 +77,9 @@ def test_flat_features_returning_the_shape_or_raising_gets_a_hint():
     assert raising.status == "wrong" and "raised" in raising.message
     assert check_flat_features(...).status == "not answered"
     assert check_flat_features(324).status == "wrong"
+
+
+def test_flat_features_whose_body_is_the_placeholder_is_not_answered():
+    def flat_features(layers, input_shape): ...
+
+    assert check_flat_features(flat_features).status == "not answered"

@@ -89,3 +89,10 @@ def test_bayes_rule_reference_passes_and_typical_slips_get_their_hint():
 
     assert "priors" in check_bayes_rule(no_prior).message
     assert check_bayes_rule(...).status == "not answered"
+
+
+def test_functions_whose_body_is_the_placeholder_are_not_answered():
+    def placeholder(*args): ...
+
+    assert check_sample_class(placeholder).status == "not answered"
+    assert check_bayes_rule(placeholder).status == "not answered"

@@ -97,3 +97,17 @@ def test_linear_head_reference_passes_and_the_kept_hidden_layer_is_named():
     assert hidden.status == "wrong" and "hidden layer" in hidden.message
     assert "class" in check_linear_head(LinearHead()).message
     assert check_linear_head(...).status == "not answered"
+
+
+def test_placeholder_bodies_are_not_answered():
+    class Placeholder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            ...
+
+        def forward(self, image, data): ...
+
+    assert check_linear_head(Placeholder).status == "not answered"
+    model, images, table = without_table_case()
+    feedback = check_without_table(lambda m, i, t: None, model, images, table)
+    assert feedback.status == "not answered"

@@ -163,6 +163,8 @@ def check_flat_features(flat_features: Any) -> Feedback:
                 f"{where} it raised {error}. Did you add the batch "
                 "dimension, torch.zeros(1, *input_shape)?",
             )
+        if got is None:  # the body is still the placeholder ...
+            return not_answered(exercise, "your code (the function returns nothing)")
         if isinstance(got, (tuple, list, torch.Size)):
             return wrong(
                 exercise,

@@ -137,7 +137,9 @@ def check_sample_class(sample_class: Any) -> Feedback:
         got, error = call(sample_class, model, c, n, np.random.default_rng(c))
         if error:
             return wrong(exercise, f"for class {c} it raised {error}.")
-        points = np.asarray(got, dtype=float) if got is not None else np.empty(0)
+        if got is None:  # the body is still the placeholder ...
+            return not_answered(exercise, "your code (the function returns nothing)")
+        points = np.asarray(got, dtype=float)
         if points.shape != (n, d):
             return wrong(
                 exercise,
@@ -163,8 +165,10 @@ def check_bayes_rule(posterior: Any) -> Feedback:
     got, error = call(posterior, model, X)
     if error:
         return wrong(exercise, f"it raised {error}.")
+    if got is None:  # the body is still the placeholder ...
+        return not_answered(exercise, "your code (the function returns nothing)")
     expected = model.predict_proba(X)
-    result = np.asarray(got, dtype=float) if got is not None else np.empty(0)
+    result = np.asarray(got, dtype=float)
     if result.shape != expected.shape:
         return wrong(
             exercise,
