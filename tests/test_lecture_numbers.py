@@ -77,6 +77,18 @@ def test_summary_table_is_shown_once(clarifications, cell_text):
     assert text.count("Total params") == 1, text
 
 
+@pytest.mark.parametrize("tag", ["shape-trace", "shape-trace-ints"])
+def test_shape_trace_ends_at_the_lectures_output_for_tuple_and_int_settings(
+    clarifications, cell_text, tag
+):
+    """The trace reads kernel_size, stride and padding whether a layer stores an int
+    (MaxPool2d(2), as the table writes the layers) or a pair (test_CNN's (2, 2))."""
+    text = cell_text(clarifications, tag)
+    traced = re.findall(r"after MaxPool2d: (\d+) x (\d+) x (\d+)", text)
+    assert traced, text
+    assert tuple(int(n) for n in traced[-1]) == lecture_test_cnn_output(), text
+
+
 # --------------------------------------------------------------------------- section 5
 
 
@@ -101,3 +113,28 @@ def test_benchmark_reads_the_held_out_mse_the_notebook_printed(multi_input_noteb
     mse, best = (row.value for row in rows[:2])
     assert math.isfinite(mse) and math.isfinite(best) and best > 0
     assert all(row.target is None and "lecture" in row.note for row in rows)
+
+
+def test_comparison_lines_restate_the_printed_table(multi_input_notebook, cell_text):
+    """The sentence under 05's results table is computed: its ratio for image + table is
+    the printed held-out MSEs' ratio, so a prose claim cannot drift from the run."""
+    table = cell_text(multi_input_notebook, "heldout-mse")
+    lines = cell_text(multi_input_notebook, "heldout-comparison")
+    mse = {
+        name: float(value)
+        for name, value in re.findall(
+            r"^(image only|table only|image \+ table)\s+([\d.]+)", table, re.MULTILINE
+        )
+    }
+    match = re.search(
+        r"image \+ table: ([\d.]+) times (smaller|larger) than the better single-input "
+        r"model \((image only|table only)\)",
+        lines,
+    )
+    assert match, lines
+    ratio, direction, better = float(match.group(1)), match.group(2), match.group(3)
+    assert better == min(["image only", "table only"], key=mse.get), (table, lines)
+    expected = mse[better] / mse["image + table"]
+    if direction == "larger":
+        expected = 1 / expected
+    assert ratio == pytest.approx(expected, rel=0.01, abs=0.06), (table, lines)
