@@ -13,12 +13,13 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from book.profile import profile_name
+from book.profile import PROFILE_NAMES, profile_name
 
 LOGGER = logging.getLogger(__name__)
 
@@ -120,18 +121,6 @@ def fresh_runs_dir(build_dir: Path, profile: str) -> Path:
     return runs
 
 
-def create_execution_cache(folder: Path) -> None:
-    """Create jupyter-cache's database in ``folder`` now, before Sphinx forks its readers.
-
-    Under ``book.build --jobs N`` the first notebook of each parallel reader would find no
-    database and create its tables at the same moment as the other ("table settings already
-    exists"). An existing database is left as it is.
-    """
-    from jupyter_cache import get_cache
-
-    get_cache(folder).db.dispose()  # creates the tables; no connection crosses the fork
-
-
 def use_profile(app: Sphinx, config: Config) -> None:
     """Pick the profile, point myst-nb at its cache, and expose it to the pages."""
     profile = profile_name()
@@ -147,7 +136,6 @@ def use_profile(app: Sphinx, config: Config) -> None:
     if not base.is_absolute():
         base = Path(app.srcdir) / base
     config.nb_execution_cache_path = str(profile_cache_dir(base, profile, fingerprint))
-    create_execution_cache(Path(config.nb_execution_cache_path))
     # A value with rebuild="env": when it changes, Sphinx re-reads every page.
     # ... and so does a change to this extension, its templates or its CSS.
     config.course_build_key = f"{profile}-{fingerprint}-{site_fingerprint()}"
@@ -156,3 +144,68 @@ def use_profile(app: Sphinx, config: Config) -> None:
     LOGGER.info(
         f"COURSE_PROFILE={profile}; execution cache {config.nb_execution_cache_path}"
     )
+
+
+# -- nbmake's executed copies into the book's cache ---------------------------------------
+
+
+def with_outputs_of(source: Path, executed: Path) -> Any:
+    """Return the notebook ``source`` with the outputs and counts of its executed copy.
+
+    The copy cannot be cached as it is: nbclient adds timings to each cell's metadata,
+    which jupyter-cache hashes, so the book would not find it for the source notebook.
+    """
+    import nbformat
+
+    notebook = nbformat.read(source, as_version=4)
+    ran = nbformat.read(executed, as_version=4)
+    if [c.source for c in notebook.cells] != [c.source for c in ran.cells]:
+        raise ValueError(
+            f"{executed} is not an executed copy of {source}: their cells differ"
+        )
+    for cell, run in zip(notebook.cells, ran.cells):
+        if cell.cell_type == "code":
+            cell.outputs = run.outputs
+            cell.execution_count = run.execution_count
+    return notebook
+
+
+def cache_executed(base: Path, profile: str, pairs: list[tuple[Path, Path]]) -> Path:
+    """Put each (source, executed copy) pair into the book's cache for ``profile``.
+
+    Return the cache folder: the one ``use_profile`` points myst-nb at, so that the
+    book build finds these pages executed and runs none of them again.
+    """
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    folder = profile_cache_dir(base, profile, utils_fingerprint())
+    cache = get_cache(folder)
+    for source, executed in pairs:
+        bundle = CacheBundleIn(with_outputs_of(source, executed), str(source))
+        cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+    return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m book.execution PROFILE COPY...``: cache nbmake's executed copies.
+
+    Each copy lies at ``_build/notebooks/<PROFILE>/<path of its source notebook>``.
+    """
+    import sys
+
+    profile, *copies = sys.argv[1:] if argv is None else argv
+    if profile not in PROFILE_NAMES:
+        raise SystemExit(f"PROFILE must be one of {PROFILE_NAMES}, got {profile!r}")
+    copies_root = ROOT / "_build" / "notebooks" / profile
+    pairs = [
+        (ROOT / Path(copy).resolve().relative_to(copies_root), Path(copy))
+        for copy in copies
+    ]
+    folder = cache_executed(ROOT / "_build" / ".jupyter_cache", profile, pairs)
+    print(f"cached {len(pairs)} executed notebooks in {folder.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
