@@ -1,7 +1,8 @@
-"""Every lecture notebook runs top to bottom: one pass/fail line per notebook.
+"""What every notebook's smoke run shows: its own training, never a resumed one.
 
-The smoke build of the book executes each notebook once (``smoke_book`` in conftest.py);
-these tests read what it left behind, so ``make test`` never runs a notebook twice.
+nbmake runs each notebook top to bottom once per ``make test`` (one pass/fail line per
+notebook, before these tests); these tests read its executed copies, so ``make test``
+never runs a notebook twice.
 """
 
 from __future__ import annotations
@@ -16,21 +17,6 @@ pytestmark = pytest.mark.slow
 LECTURES = Path(__file__).resolve().parents[1] / "lectures"
 NOTEBOOKS = sorted(p.stem for p in LECTURES.glob("*.ipynb"))
 SHARED_FACTS = Path(__file__).resolve().parents[2] / "shared" / "LECTURE_FACTS.md"
-
-
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_runs_top_to_bottom_at_smoke(executed_notebook, name):
-    nb = executed_notebook(name)
-    code = [cell for cell in nb.cells if cell.cell_type == "code"]
-    not_run = [i for i, cell in enumerate(code) if cell.get("execution_count") is None]
-    errors = [
-        out
-        for cell in code
-        for out in cell.get("outputs", [])
-        if out.output_type == "error"
-    ]
-    assert not errors, f"{name}: {errors[0].ename}: {errors[0].evalue}"
-    assert not not_run, f"{name}: code cells {not_run} were not executed"
 
 
 def test_facts_page_is_the_courses_own_copy():
