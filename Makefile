@@ -37,8 +37,10 @@ book: $(STAMP)  ## build the site into _build/html (profile: COURSE_PROFILE, els
 #    (python -m book.execution), the one `make book` and `jupyter-book build .` read.
 # 2. site: the smoke site, built as `make book` builds (Jupyter Book's own command), finds
 #    every page in the cache.
-# 3. the tests, one worker per core (pytest-xdist); the browser tests share one worker
-#    (xdist_group "site"). Tests of a notebook's output read nbmake's copies.
+# 3. the tests, one worker per core (pytest-xdist), each file's tests on one worker in
+#    order (--dist loadfile, in pyproject.toml), so the browser visits the site once (test_site.py). Tests
+#    of a notebook's output read nbmake's copies. (xdist_group marks would be finer, but
+#    --dist loadgroup ignores them under pytest 9.2: pytest-dev/pytest-xdist#1386.)
 SMOKE     := .nbmake/smoke
 LECTURES  := $(wildcard lectures/*.ipynb)
 COPIES    := $(LECTURES:%=$(SMOKE)/%)
@@ -63,7 +65,7 @@ site: notebooks  ## build the smoke site from nbmake's runs (jupyter-book build 
 	COURSE_PROFILE=smoke $(BIN)/python -m book.build
 
 test: site  ## run every test: each notebook once (nbmake), the smoke site, then the tests
-	$(SMOKE_ENV) $(BIN)/python -m pytest -n auto --dist loadgroup tests
+	$(SMOKE_ENV) $(BIN)/python -m pytest -n auto tests
 
 test-fast: $(STAMP)  ## only the unit tests
 	COURSE_PROFILE=smoke $(BIN)/python -m pytest -m "not slow and not browser" tests

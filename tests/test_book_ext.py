@@ -242,10 +242,25 @@ def test_animation_frame_takes_the_cells_alt_text_and_its_slider_a_label():
     [node] = outputs.JsAnimationMimeRenderer.handle_mime(
         fake_renderer(), MimeData("text/html", html, cell_metadata=metadata), False
     )
-    image = re.search(r'<img id="_anim_img\w+"[^>]*>', node.astext()).group(0)
-    assert 'alt="A kernel slides over a 5x5 &lt;input&gt;"' in image
+    image = re.search(r'<img [^>]*id="_anim_img\w+"[^>]*>', node.astext()).group(0)
+    assert re.findall(r'alt="([^"]*)"', image) == [
+        "A kernel slides over a 5x5 &lt;input&gt;"
+    ]
     slider = re.search(r'<input id="_anim_slider\w+"[^>]*>', node.astext()).group(0)
     assert 'aria-label="Animation frame"' in slider
+
+
+def test_the_cells_alt_text_replaces_the_one_a_helper_gave_the_frame():
+    # utils.plotting's animations name their frame image before its id
+    html = animation_html().replace(
+        '<img id="_anim_img', '<img alt="the helper&#x27;s words" id="_anim_img', 1
+    )
+    metadata = {"mystnb": {"image": {"alt": "The cell's words"}}}
+    [node] = outputs.JsAnimationMimeRenderer.handle_mime(
+        fake_renderer(), MimeData("text/html", html, cell_metadata=metadata), False
+    )
+    image = re.search(r'<img [^>]*id="_anim_img\w+"[^>]*>', node.astext()).group(0)
+    assert re.findall(r'alt="([^"]*)"', image) == ["The cell&#x27;s words"]
 
 
 def test_animation_without_alt_text_is_left_unnamed_for_the_tests_to_catch():

@@ -7,6 +7,8 @@ never runs a notebook twice.
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,36 @@ def test_the_book_shows_the_training_its_own_code_did_not_a_resumed_run(
     assert "Resumed after epoch" not in printed
     if "Checkpoint(" in "".join(c.source for c in nb.cells if c.cell_type == "code"):
         assert "training from scratch" in printed, f"{name} did not say it trained anew"
+
+
+FRAME_IMAGE = re.compile(r'<img\b[^>]*\bid="_anim_img\w+"[^>]*>')
+ALT = re.compile(r'\balt="([^"]*)"')
+
+
+def animation_alt_texts(nb) -> list[str]:
+    """Return the alt text (``mystnb: image: alt:``) of each cell that shows an animation."""
+    return [
+        " ".join(
+            cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "").split()
+        )
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        and any(
+            "_anim_img" in str(out.get("data", {}).get("text/html", ""))
+            for out in cell.get("outputs", [])
+        )
+    ]
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_each_animation_on_the_page_says_what_its_cells_alt_text_says(
+    executed_notebook, smoke_site, name
+):
+    wanted = animation_alt_texts(executed_notebook(name))
+    assert all(wanted), f"{name}: give each animation cell `mystnb: image: alt:` text"
+    page = (smoke_site / "lectures" / f"{name}.html").read_text()
+    shown = [
+        html.unescape(next(iter(ALT.findall(tag)), ""))
+        for tag in FRAME_IMAGE.findall(page)
+    ]
+    assert shown == wanted

@@ -3,8 +3,9 @@ animations, and everyone can read it (WCAG 2.1 AA as axe-core checks it).
 
 The smoke site that ``make test`` builds before the tests (``smoke_site`` in conftest.py)
 is served on a loopback port and each page is visited once in Debian's Chromium
-(site_visits.py says how); the tests below check what the visits recorded. They share one
-pytest-xdist group, so one worker visits the site once and runs them in this file's order.
+(site_visits.py says how); the tests below check what the visits recorded. ``make test``
+hands each test file to one pytest-xdist worker (``--dist loadfile``), so one worker visits
+the site once and runs these tests in this file's order.
 """
 
 from __future__ import annotations
@@ -45,7 +46,6 @@ from site_visits import (
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.xdist_group("site"),  # one worker, one browser, one visit of each page
     pytest.mark.timeout(600),  # the first test also waits for the visits
 ]
 
