@@ -68,7 +68,7 @@ test: site  ## run every test: each notebook once (nbmake), the smoke site, then
 	$(SMOKE_ENV) $(BIN)/python -m pytest -n auto tests
 
 test-fast: $(STAMP)  ## only the unit tests
-	COURSE_PROFILE=smoke $(BIN)/python -m pytest -m "not slow and not browser" tests
+	COURSE_PROFILE=smoke $(BIN)/python -m pytest -n auto -m "not slow and not browser" tests
 
 lint: $(STAMP)  ## check the Python files and notebooks with ruff (rules in pyproject.toml)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

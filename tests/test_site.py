@@ -378,9 +378,11 @@ def test_answers_sit_in_dropdowns_that_open(visits):
 UNCHANGED = "0 added, 0 changed, 0 removed"
 
 
-def test_the_standard_command_rebuilds_the_site_without_reading_or_executing(site):
+def test_the_standard_command_rebuilds_the_site_without_reading_or_executing(
+    smoke_site,
+):
     # Jupyter Book's own command, as its documentation and any CI recipe type it; last in
-    # this file, so that no visit reads a file it rewrites.
+    # this file, so that no visit reads a file it rewrites. No browser needed.
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     result = subprocess.run(
         [str(jupyter_book), "build", str(ROOT), "-W", "-n", "--keep-going"],
@@ -393,4 +395,4 @@ def test_the_standard_command_rebuilds_the_site_without_reading_or_executing(sit
     assert result.returncode == 0, log[-6000:]
     assert UNCHANGED in log
     assert "Executing notebook" not in log
-    assert (site / "index.html").exists()
+    assert (smoke_site / "index.html").exists()
