@@ -38,9 +38,10 @@ book: $(STAMP)  ## build the site into _build/html (profile: COURSE_PROFILE, els
 # 2. site: the smoke site, built as `make book` builds (Jupyter Book's own command), finds
 #    every page in the cache.
 # 3. the tests, one worker per core (pytest-xdist), each file's tests on one worker in
-#    order (--dist loadfile, in pyproject.toml), so the browser visits the site once (test_site.py). Tests
-#    of a notebook's output read nbmake's copies. (xdist_group marks would be finer, but
-#    --dist loadgroup ignores them under pytest 9.2: pytest-dev/pytest-xdist#1386.)
+#    order (--dist loadfile, in pyproject.toml), so that the browser visits the site once
+#    (test_site.py). Tests of a notebook's output read nbmake's copies. (xdist_group
+#    marks would be finer, but --dist loadgroup ignores them under pytest 9.2:
+#    pytest-dev/pytest-xdist#1386.)
 SMOKE     := .nbmake/smoke
 LECTURES  := $(wildcard lectures/*.ipynb)
 COPIES    := $(LECTURES:%=$(SMOKE)/%)
