@@ -194,9 +194,13 @@ def main(argv: list[str] | None = None) -> int:
     """
     import sys
 
-    profile, *copies = sys.argv[1:] if argv is None else argv
-    if profile not in PROFILE_NAMES:
-        raise SystemExit(f"PROFILE must be one of {PROFILE_NAMES}, got {profile!r}")
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] not in PROFILE_NAMES:
+        raise SystemExit(
+            "usage: python -m book.execution PROFILE COPY...: "
+            f"PROFILE must be one of {PROFILE_NAMES}, got {args[:1]}"
+        )
+    profile, *copies = args
     copies_root = ROOT / ".nbmake" / profile
     pairs = [
         (ROOT / Path(copy).resolve().relative_to(copies_root), Path(copy))
