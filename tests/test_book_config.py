@@ -61,7 +61,9 @@ def test_chapters_are_listed_in_the_order_of_their_numbers_and_titles_carry_them
 
 
 def test_extensions_named_in_the_config_are_importable():
-    for name in CONFIG["sphinx"]["extra_extensions"]:
+    local = CONFIG["sphinx"]["local_extensions"]
+    assert all((ROOT / folder).resolve() == ROOT for folder in local.values())
+    for name in [*CONFIG["sphinx"]["extra_extensions"], *local]:
         assert importlib.util.find_spec(name) is not None, (
             f"_config.yml loads {name}: not found"
         )
@@ -84,6 +86,14 @@ def test_caches_left_by_a_test_run_are_not_book_pages():
     matcher = Matcher(
         CONFIG["exclude_patterns"]
     )  # Sphinx prunes the folders that match
-    for folder in (".pytest_cache", "benchmarks", "tests", "data", ".venv", "_build"):
+    for folder in (
+        ".pytest_cache",
+        ".nbmake",  # nbmake's executed copies (make test)
+        "benchmarks",
+        "tests",
+        "data",
+        ".venv",
+        "_build",
+    ):
         assert matcher(folder), f"{folder}/ would be searched for pages of the book"
     assert not matcher("lectures") and not matcher("lectures/index.md")

@@ -21,7 +21,7 @@ from myst_nb.core.render import MimeData, load_mime_renders
 from traitlets.config import Config
 
 from book import build as book_build
-from book import extension as book_ext
+from book import execution, outputs, page, patches
 from book import profile as book_profile
 
 
@@ -46,31 +46,31 @@ FIGURE = {
 
 
 def test_each_profile_gets_its_own_execution_cache(tmp_path):
-    smoke = book_ext.profile_cache_dir(tmp_path, "smoke", "abc")
-    cpu = book_ext.profile_cache_dir(tmp_path, "cpu", "abc")
+    smoke = execution.profile_cache_dir(tmp_path, "smoke", "abc")
+    cpu = execution.profile_cache_dir(tmp_path, "cpu", "abc")
     assert smoke != cpu and smoke.is_dir() and cpu.is_dir()
 
 
 def test_cache_is_cleared_when_the_helper_code_changes(tmp_path):
-    cache = book_ext.profile_cache_dir(tmp_path, "cpu", "old")
+    cache = execution.profile_cache_dir(tmp_path, "cpu", "old")
     (cache / "executed.ipynb").write_text("{}")
     assert (
-        book_ext.profile_cache_dir(tmp_path, "cpu", "old") / "executed.ipynb"
+        execution.profile_cache_dir(tmp_path, "cpu", "old") / "executed.ipynb"
     ).exists()
     assert not (
-        book_ext.profile_cache_dir(tmp_path, "cpu", "new") / "executed.ipynb"
+        execution.profile_cache_dir(tmp_path, "cpu", "new") / "executed.ipynb"
     ).exists()
 
 
 def test_fingerprint_follows_every_helper_module(tmp_path):
     (tmp_path / "plotting.py").write_text("A = 1\n")
     (tmp_path / "_checks.py").write_text("B = 1\n")
-    before = book_ext.utils_fingerprint(tmp_path)
+    before = execution.utils_fingerprint(tmp_path)
     (tmp_path / "_checks.py").write_text("B = 2\n")
-    after_private = book_ext.utils_fingerprint(tmp_path)
+    after_private = execution.utils_fingerprint(tmp_path)
     assert after_private != before
     (tmp_path / "plotting.py").write_text("A = 2\n")
-    assert book_ext.utils_fingerprint(tmp_path) not in (before, after_private)
+    assert execution.utils_fingerprint(tmp_path) not in (before, after_private)
 
 
 def test_each_build_executes_into_an_empty_runs_folder(tmp_path, monkeypatch):
@@ -78,7 +78,7 @@ def test_each_build_executes_into_an_empty_runs_folder(tmp_path, monkeypatch):
     stale = tmp_path / "runs" / "cpu" / "dcgan" / "epoch-0150.pt"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"an old run")
-    runs = book_ext.fresh_runs_dir(tmp_path, "cpu")
+    runs = execution.fresh_runs_dir(tmp_path, "cpu")
     assert runs == tmp_path / "runs" / "cpu" and list(runs.iterdir()) == []
     assert os.environ["COURSE_RUNS"] == str(runs)
 
@@ -92,7 +92,7 @@ def test_build_uses_the_profile_cache_and_tells_the_pages(tmp_path, monkeypatch)
     config = SimpleNamespace(
         nb_execution_cache_path="", myst_substitutions={"other": "x"}
     )
-    book_ext.use_profile(app, config)
+    execution.use_profile(app, config)
     assert (
         Path(config.nb_execution_cache_path)
         == tmp_path / "_build" / ".jupyter_cache" / "cpu"
@@ -105,7 +105,7 @@ def test_build_kernels_log_errors_only_and_freeze_their_heap_at_exit(
     tmp_path, monkeypatch
 ):
     monkeypatch.setenv("IPYTHONDIR", "")
-    path = book_ext.kernel_profile(tmp_path / "_build")
+    path = execution.kernel_profile(tmp_path / "_build")
     assert path == (
         tmp_path / "_build" / "ipython" / "profile_default" / "ipython_kernel_config.py"
     )
@@ -135,8 +135,8 @@ def test_build_kernels_log_errors_only_and_freeze_their_heap_at_exit(
 
 
 def test_plotly_output_becomes_a_div_drawn_by_the_sites_plotly_js():
-    data = MimeData(book_ext.PLOTLY_MIME, FIGURE)
-    [node] = book_ext.PlotlyMimeRenderer.handle_mime(fake_renderer(), data, False)
+    data = MimeData(outputs.PLOTLY_MIME, FIGURE)
+    [node] = outputs.PlotlyMimeRenderer.handle_mime(fake_renderer(), data, False)
     html = node.astext()
     div_id = re.search(r'<div id="([\w-]+)"', html).group(1)
     assert f'Plotly.newPlot("{div_id}", ' in html
@@ -144,7 +144,7 @@ def test_plotly_output_becomes_a_div_drawn_by_the_sites_plotly_js():
     assert "</script>" not in html.split("<script", 1)[1][: -len("</script>\n")], (
         "unescaped </script>"
     )
-    assert book_ext.PLOTLY_CLASS in node["classes"]
+    assert outputs.PLOTLY_CLASS in node["classes"]
 
 
 def test_plotly_chart_is_a_figure_named_by_its_title():
@@ -152,8 +152,8 @@ def test_plotly_chart_is_a_figure_named_by_its_title():
         **FIGURE,
         "layout": {"title": {"text": "Two <b>blobs</b> & a noise feature"}},
     }
-    [node] = book_ext.PlotlyMimeRenderer.handle_mime(
-        fake_renderer(), MimeData(book_ext.PLOTLY_MIME, figure), False
+    [node] = outputs.PlotlyMimeRenderer.handle_mime(
+        fake_renderer(), MimeData(outputs.PLOTLY_MIME, figure), False
     )
     div = re.search(r"<div [^>]*>", node.astext()).group(0)
     assert (
@@ -164,17 +164,17 @@ def test_plotly_chart_is_a_figure_named_by_its_title():
 def test_plotly_chart_is_named_by_the_cells_alt_text_first():
     figure = {**FIGURE, "layout": {"title": "A title"}}
     metadata = {"mystnb": {"image": {"alt": 'Points of two classes, "rotating"'}}}
-    [node] = book_ext.PlotlyMimeRenderer.handle_mime(
+    [node] = outputs.PlotlyMimeRenderer.handle_mime(
         fake_renderer(),
-        MimeData(book_ext.PLOTLY_MIME, figure, cell_metadata=metadata),
+        MimeData(outputs.PLOTLY_MIME, figure, cell_metadata=metadata),
         False,
     )
     assert 'aria-label="Points of two classes, &quot;rotating&quot;"' in node.astext()
 
 
 def test_plotly_chart_without_title_or_alt_text_gets_no_empty_name():
-    [node] = book_ext.PlotlyMimeRenderer.handle_mime(
-        fake_renderer(), MimeData(book_ext.PLOTLY_MIME, FIGURE), False
+    [node] = outputs.PlotlyMimeRenderer.handle_mime(
+        fake_renderer(), MimeData(outputs.PLOTLY_MIME, FIGURE), False
     )
     assert "aria-label" not in node.astext() and "role=" not in node.astext()
 
@@ -184,8 +184,8 @@ def test_plotly_figures_on_one_page_get_distinct_ids():
     ids = [
         re.search(
             r'id="([\w-]+)"',
-            book_ext.PlotlyMimeRenderer.handle_mime(
-                renderer, MimeData(book_ext.PLOTLY_MIME, json.dumps(FIGURE)), False
+            outputs.PlotlyMimeRenderer.handle_mime(
+                renderer, MimeData(outputs.PLOTLY_MIME, json.dumps(FIGURE)), False
             )[0].astext(),
         ).group(1)
         for _ in range(2)
@@ -195,25 +195,17 @@ def test_plotly_figures_on_one_page_get_distinct_ids():
 
 def test_plotly_renderer_leaves_other_outputs_to_myst_nb():
     assert (
-        book_ext.PlotlyMimeRenderer.handle_mime(
+        outputs.PlotlyMimeRenderer.handle_mime(
             fake_renderer(), MimeData("text/plain", "x"), False
         )
         is None
     )
 
 
-def test_plotly_mime_type_outranks_the_others_on_html_pages():
-    assert (
-        "html",
-        book_ext.PLOTLY_MIME,
-        5,
-    ) in book_ext.PlotlyMimeRenderer.mime_priority_overrides
-
-
 def test_mime_plugins_are_registered_with_myst_nb():
     plugins = load_mime_renders()
-    assert book_ext.PlotlyMimeRenderer in plugins
-    assert book_ext.JsAnimationMimeRenderer in plugins
+    assert outputs.PlotlyMimeRenderer in plugins
+    assert outputs.JsAnimationMimeRenderer in plugins
 
 
 # -- animations -----------------------------------------------------------------------------
@@ -234,7 +226,7 @@ def animation_html() -> str:
 def test_animation_html_loses_its_cdn_stylesheet_and_keeps_its_player():
     html = animation_html()
     assert "https://" in html
-    [node] = book_ext.JsAnimationMimeRenderer.handle_mime(
+    [node] = outputs.JsAnimationMimeRenderer.handle_mime(
         fake_renderer(), MimeData("text/html", html), False
     )
     assert "https://" not in node.astext() and "http://" not in node.astext()
@@ -247,17 +239,32 @@ def test_animation_frame_takes_the_cells_alt_text_and_its_slider_a_label():
         "matplotlib now names the frame itself"
     )
     metadata = {"mystnb": {"image": {"alt": "A kernel slides over\n a 5x5 <input>"}}}
-    [node] = book_ext.JsAnimationMimeRenderer.handle_mime(
+    [node] = outputs.JsAnimationMimeRenderer.handle_mime(
         fake_renderer(), MimeData("text/html", html, cell_metadata=metadata), False
     )
-    image = re.search(r'<img id="_anim_img\w+"[^>]*>', node.astext()).group(0)
-    assert 'alt="A kernel slides over a 5x5 &lt;input&gt;"' in image
+    image = re.search(r'<img [^>]*id="_anim_img\w+"[^>]*>', node.astext()).group(0)
+    assert re.findall(r'alt="([^"]*)"', image) == [
+        "A kernel slides over a 5x5 &lt;input&gt;"
+    ]
     slider = re.search(r'<input id="_anim_slider\w+"[^>]*>', node.astext()).group(0)
     assert 'aria-label="Animation frame"' in slider
 
 
+def test_the_cells_alt_text_replaces_the_one_a_helper_gave_the_frame():
+    # utils.plotting's animations name their frame image before its id
+    html = animation_html().replace(
+        '<img id="_anim_img', '<img alt="the helper&#x27;s words" id="_anim_img', 1
+    )
+    metadata = {"mystnb": {"image": {"alt": "The cell's words"}}}
+    [node] = outputs.JsAnimationMimeRenderer.handle_mime(
+        fake_renderer(), MimeData("text/html", html, cell_metadata=metadata), False
+    )
+    image = re.search(r'<img [^>]*id="_anim_img\w+"[^>]*>', node.astext()).group(0)
+    assert re.findall(r'alt="([^"]*)"', image) == ["The cell&#x27;s words"]
+
+
 def test_animation_without_alt_text_is_left_unnamed_for_the_tests_to_catch():
-    [node] = book_ext.JsAnimationMimeRenderer.handle_mime(
+    [node] = outputs.JsAnimationMimeRenderer.handle_mime(
         fake_renderer(), MimeData("text/html", animation_html()), False
     )
     assert re.search(r'<img id="_anim_img\w+"[^>]*\balt=', node.astext()) is None
@@ -266,7 +273,7 @@ def test_animation_without_alt_text_is_left_unnamed_for_the_tests_to_catch():
 def test_plain_html_outputs_are_left_to_myst_nb():
     data = MimeData("text/html", "<table><tr><td>1</td></tr></table>")
     assert (
-        book_ext.JsAnimationMimeRenderer.handle_mime(fake_renderer(), data, False)
+        outputs.JsAnimationMimeRenderer.handle_mime(fake_renderer(), data, False)
         is None
     )
 
@@ -285,7 +292,7 @@ def test_progress_bar_redraws_collapse_to_the_last_state():
         },
         {"output_type": "stream", "name": "stderr", "text": "\n"},
     ]
-    merged = book_ext.coalesce_streams(outputs)
+    merged = patches.coalesce_streams(outputs)
     assert [o["text"] for o in merged] == ["100%|##########| 3/3\n", "epoch 1\n"]
     assert outputs[0]["text"] == "\r  0%|          | 0/3", (
         "the cached outputs must stay as they were"
@@ -293,14 +300,14 @@ def test_progress_bar_redraws_collapse_to_the_last_state():
 
 
 def test_terminal_text_applies_backspaces_and_keeps_lines():
-    assert book_ext.terminal_text("ab\bc\nline 2\r\nx\ry\n") == "ac\nline 2\ny\n"
+    assert patches.terminal_text("ab\bc\nline 2\r\nx\ry\n") == "ac\nline 2\ny\n"
 
 
 # -- launch links, set-up cell, scripts -------------------------------------------------------
 
 
 def test_kaggle_link_opens_the_notebook_from_the_repository():
-    url = book_ext.kaggle_url(
+    url = page.kaggle_url(
         "https://github.com/org/repo/", "main", "lectures/02_autoencoders.ipynb"
     )
     assert url == (
@@ -325,14 +332,14 @@ def test_kaggle_button_joins_the_launch_menu_of_notebook_pages_only():
         ),
     )
     launch = {"label": "launch-buttons", "buttons": []}
-    book_ext.add_kaggle_button(
+    page.add_kaggle_button(
         app, "lectures/nb", "page.html", {"header_buttons": [launch]}, None
     )
     assert launch["buttons"][0]["url"].endswith(
         "src=https://github.com/o/r/blob/main/lectures/nb.ipynb"
     )
     markdown = {"label": "launch-buttons", "buttons": []}
-    book_ext.add_kaggle_button(
+    page.add_kaggle_button(
         app, "lectures/page", "page.html", {"header_buttons": [markdown]}, None
     )
     assert markdown["buttons"] == []
@@ -344,7 +351,7 @@ def test_folded_cell_toggles_are_named_by_what_they_show():
         '<p class="collapsed admonition-title">Show the set-up code</p></summary></details>'
     )
     context = {"body": body}
-    book_ext.name_fold_toggles(None, "page", "page.html", context, None)
+    page.name_fold_toggles(None, "page", "page.html", context, None)
     assert "aria-label" not in context["body"] and "<summary>\n<p" in context["body"]
 
 
@@ -352,12 +359,9 @@ def test_site_assets_come_first_among_templates_and_join_the_static_files(tmp_pa
     config = SimpleNamespace(
         html_static_path=["_static"], templates_path=["theme/components"]
     )
-    book_ext.add_site_assets(None, config)
-    assert config.templates_path[0] == str(book_ext.TEMPLATES_DIR)
-    assert config.html_static_path[-1] == str(book_ext.STATIC_DIR)
-    assert (book_ext.STATIC_DIR / "course.css").exists()
-    overrides = {path.name for path in book_ext.TEMPLATES_DIR.glob("*.html")}
-    assert overrides == {"search-button-field.html", "theme-switcher.html"}
+    page.add_site_assets(None, config)
+    assert config.templates_path[0] == str(page.TEMPLATES_DIR)
+    assert config.html_static_path[-1] == str(page.STATIC_DIR)
 
 
 @pytest.mark.parametrize("name", ["search-button-field.html", "theme-switcher.html"])
@@ -372,7 +376,7 @@ def test_overridden_theme_templates_still_match_the_installed_theme(name):
         / "components"
     )
     ours, theirs = (
-        (book_ext.TEMPLATES_DIR / name).read_text(),
+        (page.TEMPLATES_DIR / name).read_text(),
         (theme / name).read_text(),
     )
     classes = re.compile(r'class="([^"]+)"')
@@ -383,9 +387,11 @@ def test_a_change_to_the_extension_or_its_assets_rereads_the_pages(tmp_path):
     (tmp_path / "templates").mkdir()
     (tmp_path / "extension.py").write_text("A = 1\n")
     (tmp_path / "templates" / "x.html").write_text("<b>")
-    before = book_ext.site_fingerprint(tmp_path)
+    before = execution.site_fingerprint(tmp_path)
     (tmp_path / "templates" / "x.html").write_text("<i>")
-    assert book_ext.site_fingerprint(tmp_path) != before
+    after_template = execution.site_fingerprint(tmp_path)
+    (tmp_path / "patches.py").write_text("B = 2\n")
+    assert execution.site_fingerprint(tmp_path) not in (before, after_template)
 
 
 def test_duplicate_scripts_are_dropped_keeping_the_first():
@@ -397,30 +403,18 @@ def test_duplicate_scripts_are_dropped_keeping_the_first():
         _JavaScript("", body="const A = 1", priority=500),
     ]
     context = {"script_files": scripts}
-    book_ext.drop_duplicate_scripts(None, "page", "page.html", context, None)
+    patches.drop_duplicate_scripts(None, "page", "page.html", context, None)
     assert context["script_files"] == scripts[:2]
 
 
 # -- the build script -----------------------------------------------------------------------
 
 
-def test_build_command_treats_warnings_as_errors():
+def test_build_runs_jupyter_books_own_command_with_warnings_as_errors():
     command = book_build.build_command(Path("/book"))
-    assert command[-5:] == ["build", "/book", "-W", "-n", "--keep-going"]
+    assert Path(command[0]).name == "jupyter-book"
+    assert command[1:] == ["build", "/book", "-W", "-n", "--keep-going"]
     assert book_build.build_command(Path("/book"), rebuild_all=True)[-1] == "--all"
-
-
-@pytest.mark.parametrize(
-    "line, expected",
-    [
-        ("/book/lectures/index.md:3: WARNING: unknown document: 'x'", True),
-        ("ERROR: something broke", True),
-        ("[IPKernelApp] WARNING | Kernel is running over TCP", False),
-        ("build succeeded.", False),
-    ],
-)
-def test_build_log_warnings_are_counted(line, expected):
-    assert book_build.is_warning(line) is expected
 
 
 def test_a_failed_build_exits_non_zero_and_the_next_one_rereads_every_page(
@@ -432,13 +426,13 @@ def test_a_failed_build_exits_non_zero_and_the_next_one_rereads_every_page(
     )
     calls = []
 
-    def fake_build(root, rebuild_all, jobs):
+    def fake_build(root, rebuild_all):
         calls.append(rebuild_all)
         if len(calls) == 1:
-            return 1, 2  # exit status, warnings
+            return 1  # exit status
         (tmp_path / "_build" / "html").mkdir(parents=True)
         (tmp_path / "_build" / "html" / "index.html").write_text("<html></html>")
-        return 0, 0
+        return 0
 
     monkeypatch.setattr(book_build, "build", fake_build)
     assert book_build.main([]) != 0
@@ -447,50 +441,6 @@ def test_a_failed_build_exits_non_zero_and_the_next_one_rereads_every_page(
     assert calls == [False, True]
     assert "index.html" in capsys.readouterr().out
     assert not book_build.FAILED_MARKER.exists()
-
-
-@pytest.mark.parametrize("jobs", ["0", "-1", "two", "1.5"])
-def test_build_rejects_a_jobs_count_that_is_not_a_positive_whole_number(jobs, capsys):
-    with pytest.raises(SystemExit):
-        book_build.main(["--jobs", jobs])
-    assert (
-        f"expected a whole number of at least 1, got {jobs!r}"
-        in capsys.readouterr().err
-    )
-
-
-def test_build_passes_its_jobs_to_sphinx_through_the_wrapped_jupyter_book(monkeypatch):
-    import jupyter_book.sphinx
-
-    seen = {}
-    monkeypatch.setenv("SPHINX_JOBS", "3")
-    monkeypatch.setattr(
-        jupyter_book.sphinx, "build_sphinx", lambda *a, **k: seen.update(k)
-    )
-    wrapper, _ = book_build.JUPYTER_BOOK.split("from jupyter_book.cli.main")
-    exec(wrapper.rstrip("; "), {})
-    jupyter_book.sphinx.build_sphinx("src", "out")
-    assert seen == {"jobs": 3}
-
-
-def test_extensions_sphinx_would_read_serially_for_are_marked_parallel_safe(
-    monkeypatch,
-):
-    import sphinx.builders
-
-    monkeypatch.setattr(sphinx.builders, "make_chunks", sphinx.builders.make_chunks)
-    extensions = {
-        name: SimpleNamespace(parallel_read_safe=None)
-        for name in book_ext.PARALLEL_SAFE_EXTENSIONS
-    }
-    other = SimpleNamespace(parallel_read_safe=None)
-    app = SimpleNamespace(extensions={**extensions, "someone_elses": other})
-    book_ext.allow_parallel_read(app)
-    assert all(ext.parallel_read_safe is True for ext in extensions.values())
-    assert other.parallel_read_safe is None  # only the ones we read and vouch for
-    # and each Sphinx process reads one page at a time (Sphinx's own: four each)
-    pages = [f"lectures/0{i}" for i in range(7)] + ["lectures/index"]
-    assert sphinx.builders.make_chunks(pages, 2) == [[page] for page in pages]
 
 
 def test_profile_names_match_the_notebooks_helpers():
@@ -510,20 +460,6 @@ def test_a_wrong_profile_name_gets_the_helpers_error(monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "fast")
     with pytest.raises(ValueError, match="COURSE_PROFILE"):
         book_profile.profile_name()
-
-
-def test_execution_cache_exists_before_parallel_readers_start(tmp_path):
-    import sqlite3
-
-    from jupyter_cache import get_cache
-
-    book_ext.create_execution_cache(tmp_path)
-    with sqlite3.connect(tmp_path / "global.db") as db:
-        tables = {row[0] for row in db.execute("select name from sqlite_master")}
-    assert "settings" in tables  # the table two readers raced to create
-    get_cache(tmp_path).change_cache_limit(7)
-    book_ext.create_execution_cache(tmp_path)  # a second build keeps what is there
-    assert get_cache(tmp_path).get_cache_limit() == 7
 
 
 def test_copies_read_again_from_the_execution_cache_get_their_outputs(tmp_path):
@@ -553,7 +489,7 @@ def test_copies_read_again_from_the_execution_cache_get_their_outputs(tmp_path):
         outdir=str(tmp_path / "_build" / "html"),
         config=SimpleNamespace(nb_execution_cache_path=str(cache_folder)),
     )
-    book_ext.complete_executed_copies(app, None)
+    patches.complete_executed_copies(app, None)
     [cell] = nbformat.read(cached, as_version=4).cells
     assert cell.execution_count == 1 and cell.outputs[0].text == "MNIST: ...\n"
     [cell] = nbformat.read(unknown, as_version=4).cells
@@ -567,3 +503,57 @@ def _write(path: Path, notebook) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, path)
     return path
+
+
+# -- the patches' version guard -------------------------------------------------------------
+
+
+def test_patches_refuse_a_release_they_were_not_written_for():
+    with pytest.raises(patches.PatchVersionError) as error:
+        patches.check_version("myst-nb", installed="1.5.0")
+    message = str(error.value)
+    assert "myst-nb must be 1.4.0" in message and "got 1.5.0" in message
+
+
+def test_patches_apply_to_the_installed_releases(monkeypatch):
+    import myst_nb.core.render
+
+    connected = []
+    app = SimpleNamespace(connect=lambda event, handler, **_: connected.append(event))
+    monkeypatch.setattr(myst_nb.core.render, "coalesce_streams", None)
+    patches.apply(app)  # raises on a release the patches were not written for
+    assert myst_nb.core.render.coalesce_streams is patches.coalesce_streams
+    assert sorted(connected) == ["env-updated", "html-page-context"]
+
+
+# -- nbmake's executed copies into the book's cache -------------------------------------
+
+
+def test_nbmakes_executed_copy_is_found_in_the_cache_for_its_source_notebook(tmp_path):
+    import nbformat
+    from jupyter_cache import get_cache
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    source = new_notebook(cells=[new_markdown_cell("# T"), new_code_cell("print(1)")])
+    source.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    ran = nbformat.reads(nbformat.writes(source), as_version=4)
+    ran.cells[1].execution_count = 1
+    ran.cells[1].outputs = [new_output("stream", name="stdout", text="1\n")]
+    ran.cells[1].metadata["execution"] = {"iopub.status.busy": "2026-12-06T15:00:00Z"}
+    folder = execution.cache_executed(
+        tmp_path,
+        "smoke",
+        [(_write(tmp_path / "a.ipynb", source), _write(tmp_path / "b.ipynb", ran))],
+    )
+    assert folder == tmp_path / "smoke"
+    _, merged = get_cache(folder).merge_match_into_notebook(source)
+    assert merged.cells[1].outputs[0].text == "1\n"
+
+
+def test_a_copy_of_another_notebook_is_not_cached_for_it(tmp_path):
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    source = _write(tmp_path / "a.ipynb", new_notebook(cells=[new_code_cell("1")]))
+    other = _write(tmp_path / "b.ipynb", new_notebook(cells=[new_code_cell("2")]))
+    with pytest.raises(ValueError, match="is not an executed copy of"):
+        execution.cache_executed(tmp_path, "smoke", [(source, other)])
