@@ -202,7 +202,7 @@ def test_typical_wrong_downsample_fails_with_its_hint(name):
 def test_the_pages_reference_answers_are_right_and_its_exercise_cells_unanswered(
     executed_notebook,
 ):
-    from benchmarks.notebooks import text_outputs
+    from notebook_code import text_outputs
 
     cells = executed_notebook("03_convolution_arithmetic").cells
     said = {

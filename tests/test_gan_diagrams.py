@@ -10,9 +10,9 @@ from __future__ import annotations
 import matplotlib
 import nbformat
 import pytest
-from benchmarks.notebook_code import GANS
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
+from notebook_code import GANS
 
 import utils.diagrams as diagrams
 from utils.diagrams import draw_gan_structure, draw_gan_training_step
