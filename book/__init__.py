@@ -1,7 +1,9 @@
 """The machinery that builds, checks and bundles the course book; no notebook imports it.
 
-- ``book.extension``: the Sphinx extension (per-profile execution cache, plotly and
-  animation renderers, accessibility, the Kaggle launch link);
+- ``book.extension``: the Sphinx extension, whose jobs live in ``book.execution``
+  (per-profile execution cache, kernels), ``book.outputs`` (plotly and animation
+  renderers), ``book.page`` (CSS, templates, the Kaggle link, the folded set-up cell)
+  and ``book.patches`` (changes to other packages);
 - ``book.build``: ``make book``, a strict ``jupyter-book build``;
 - ``book.bundle``: the maintainers' command that rebuilds ``data/`` and its SHA-256 sums.
 """

@@ -21,7 +21,7 @@ from myst_nb.core.render import MimeData, load_mime_renders
 from traitlets.config import Config
 
 from book import build as book_build
-from book import extension as book_ext
+from book import execution, outputs, page, patches
 from book import profile as book_profile
 
 
@@ -46,31 +46,31 @@ FIGURE = {
 
 
 def test_each_profile_gets_its_own_execution_cache(tmp_path):
-    smoke = book_ext.profile_cache_dir(tmp_path, "smoke", "abc")
-    cpu = book_ext.profile_cache_dir(tmp_path, "cpu", "abc")
+    smoke = execution.profile_cache_dir(tmp_path, "smoke", "abc")
+    cpu = execution.profile_cache_dir(tmp_path, "cpu", "abc")
     assert smoke != cpu and smoke.is_dir() and cpu.is_dir()
 
 
 def test_cache_is_cleared_when_the_helper_code_changes(tmp_path):
-    cache = book_ext.profile_cache_dir(tmp_path, "cpu", "old")
+    cache = execution.profile_cache_dir(tmp_path, "cpu", "old")
     (cache / "executed.ipynb").write_text("{}")
     assert (
-        book_ext.profile_cache_dir(tmp_path, "cpu", "old") / "executed.ipynb"
+        execution.profile_cache_dir(tmp_path, "cpu", "old") / "executed.ipynb"
     ).exists()
     assert not (
-        book_ext.profile_cache_dir(tmp_path, "cpu", "new") / "executed.ipynb"
+        execution.profile_cache_dir(tmp_path, "cpu", "new") / "executed.ipynb"
     ).exists()
 
 
 def test_fingerprint_follows_every_helper_module(tmp_path):
     (tmp_path / "plotting.py").write_text("A = 1\n")
     (tmp_path / "_checks.py").write_text("B = 1\n")
-    before = book_ext.utils_fingerprint(tmp_path)
+    before = execution.utils_fingerprint(tmp_path)
     (tmp_path / "_checks.py").write_text("B = 2\n")
-    after_private = book_ext.utils_fingerprint(tmp_path)
+    after_private = execution.utils_fingerprint(tmp_path)
     assert after_private != before
     (tmp_path / "plotting.py").write_text("A = 2\n")
-    assert book_ext.utils_fingerprint(tmp_path) not in (before, after_private)
+    assert execution.utils_fingerprint(tmp_path) not in (before, after_private)
 
 
 def test_each_build_executes_into_an_empty_runs_folder(tmp_path, monkeypatch):
@@ -78,7 +78,7 @@ def test_each_build_executes_into_an_empty_runs_folder(tmp_path, monkeypatch):
     stale = tmp_path / "runs" / "cpu" / "dcgan" / "epoch-0150.pt"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"an old run")
-    runs = book_ext.fresh_runs_dir(tmp_path, "cpu")
+    runs = execution.fresh_runs_dir(tmp_path, "cpu")
     assert runs == tmp_path / "runs" / "cpu" and list(runs.iterdir()) == []
     assert os.environ["COURSE_RUNS"] == str(runs)
 
@@ -92,7 +92,7 @@ def test_build_uses_the_profile_cache_and_tells_the_pages(tmp_path, monkeypatch)
     config = SimpleNamespace(
         nb_execution_cache_path="", myst_substitutions={"other": "x"}
     )
-    book_ext.use_profile(app, config)
+    execution.use_profile(app, config)
     assert (
         Path(config.nb_execution_cache_path)
         == tmp_path / "_build" / ".jupyter_cache" / "cpu"
@@ -105,7 +105,7 @@ def test_build_kernels_log_errors_only_and_freeze_their_heap_at_exit(
     tmp_path, monkeypatch
 ):
     monkeypatch.setenv("IPYTHONDIR", "")
-    path = book_ext.kernel_profile(tmp_path / "_build")
+    path = execution.kernel_profile(tmp_path / "_build")
     assert path == (
         tmp_path / "_build" / "ipython" / "profile_default" / "ipython_kernel_config.py"
     )
@@ -135,8 +135,8 @@ def test_build_kernels_log_errors_only_and_freeze_their_heap_at_exit(
 
 
 def test_plotly_output_becomes_a_div_drawn_by_the_sites_plotly_js():
-    data = MimeData(book_ext.PLOTLY_MIME, FIGURE)
-    [node] = book_ext.PlotlyMimeRenderer.handle_mime(fake_renderer(), data, False)
+    data = MimeData(outputs.PLOTLY_MIME, FIGURE)
+    [node] = outputs.PlotlyMimeRenderer.handle_mime(fake_renderer(), data, False)
     html = node.astext()
     div_id = re.search(r'<div id="([\w-]+)"', html).group(1)
     assert f'Plotly.newPlot("{div_id}", ' in html
@@ -144,7 +144,7 @@ def test_plotly_output_becomes_a_div_drawn_by_the_sites_plotly_js():
     assert "</script>" not in html.split("<script", 1)[1][: -len("</script>\n")], (
         "unescaped </script>"
     )
-    assert book_ext.PLOTLY_CLASS in node["classes"]
+    assert outputs.PLOTLY_CLASS in node["classes"]
 
 
 def test_plotly_chart_is_a_figure_named_by_its_title():
@@ -152,8 +152,8 @@ def test_plotly_chart_is_a_figure_named_by_its_title():
         **FIGURE,
         "layout": {"title": {"text": "Two <b>blobs</b> & a noise feature"}},
     }
-    [node] = book_ext.PlotlyMimeRenderer.handle_mime(
-        fake_renderer(), MimeData(book_ext.PLOTLY_MIME, figure), False
+    [node] = outputs.PlotlyMimeRenderer.handle_mime(
+        fake_renderer(), MimeData(outputs.PLOTLY_MIME, figure), False
     )
     div = re.search(r"<div [^>]*>", node.astext()).group(0)
     assert (
@@ -164,17 +164,17 @@ def test_plotly_chart_is_a_figure_named_by_its_title():
 def test_plotly_chart_is_named_by_the_cells_alt_text_first():
     figure = {**FIGURE, "layout": {"title": "A title"}}
     metadata = {"mystnb": {"image": {"alt": 'Points of two classes, "rotating"'}}}
-    [node] = book_ext.PlotlyMimeRenderer.handle_mime(
+    [node] = outputs.PlotlyMimeRenderer.handle_mime(
         fake_renderer(),
-        MimeData(book_ext.PLOTLY_MIME, figure, cell_metadata=metadata),
+        MimeData(outputs.PLOTLY_MIME, figure, cell_metadata=metadata),
         False,
     )
     assert 'aria-label="Points of two classes, &quot;rotating&quot;"' in node.astext()
 
 
 def test_plotly_chart_without_title_or_alt_text_gets_no_empty_name():
-    [node] = book_ext.PlotlyMimeRenderer.handle_mime(
-        fake_renderer(), MimeData(book_ext.PLOTLY_MIME, FIGURE), False
+    [node] = outputs.PlotlyMimeRenderer.handle_mime(
+        fake_renderer(), MimeData(outputs.PLOTLY_MIME, FIGURE), False
     )
     assert "aria-label" not in node.astext() and "role=" not in node.astext()
 
@@ -184,8 +184,8 @@ def test_plotly_figures_on_one_page_get_distinct_ids():
     ids = [
         re.search(
             r'id="([\w-]+)"',
-            book_ext.PlotlyMimeRenderer.handle_mime(
-                renderer, MimeData(book_ext.PLOTLY_MIME, json.dumps(FIGURE)), False
+            outputs.PlotlyMimeRenderer.handle_mime(
+                renderer, MimeData(outputs.PLOTLY_MIME, json.dumps(FIGURE)), False
             )[0].astext(),
         ).group(1)
         for _ in range(2)
@@ -195,7 +195,7 @@ def test_plotly_figures_on_one_page_get_distinct_ids():
 
 def test_plotly_renderer_leaves_other_outputs_to_myst_nb():
     assert (
-        book_ext.PlotlyMimeRenderer.handle_mime(
+        outputs.PlotlyMimeRenderer.handle_mime(
             fake_renderer(), MimeData("text/plain", "x"), False
         )
         is None
@@ -205,15 +205,15 @@ def test_plotly_renderer_leaves_other_outputs_to_myst_nb():
 def test_plotly_mime_type_outranks_the_others_on_html_pages():
     assert (
         "html",
-        book_ext.PLOTLY_MIME,
+        outputs.PLOTLY_MIME,
         5,
-    ) in book_ext.PlotlyMimeRenderer.mime_priority_overrides
+    ) in outputs.PlotlyMimeRenderer.mime_priority_overrides
 
 
 def test_mime_plugins_are_registered_with_myst_nb():
     plugins = load_mime_renders()
-    assert book_ext.PlotlyMimeRenderer in plugins
-    assert book_ext.JsAnimationMimeRenderer in plugins
+    assert outputs.PlotlyMimeRenderer in plugins
+    assert outputs.JsAnimationMimeRenderer in plugins
 
 
 # -- animations -----------------------------------------------------------------------------
@@ -234,7 +234,7 @@ def animation_html() -> str:
 def test_animation_html_loses_its_cdn_stylesheet_and_keeps_its_player():
     html = animation_html()
     assert "https://" in html
-    [node] = book_ext.JsAnimationMimeRenderer.handle_mime(
+    [node] = outputs.JsAnimationMimeRenderer.handle_mime(
         fake_renderer(), MimeData("text/html", html), False
     )
     assert "https://" not in node.astext() and "http://" not in node.astext()
@@ -247,7 +247,7 @@ def test_animation_frame_takes_the_cells_alt_text_and_its_slider_a_label():
         "matplotlib now names the frame itself"
     )
     metadata = {"mystnb": {"image": {"alt": "A kernel slides over\n a 5x5 <input>"}}}
-    [node] = book_ext.JsAnimationMimeRenderer.handle_mime(
+    [node] = outputs.JsAnimationMimeRenderer.handle_mime(
         fake_renderer(), MimeData("text/html", html, cell_metadata=metadata), False
     )
     image = re.search(r'<img id="_anim_img\w+"[^>]*>', node.astext()).group(0)
@@ -257,7 +257,7 @@ def test_animation_frame_takes_the_cells_alt_text_and_its_slider_a_label():
 
 
 def test_animation_without_alt_text_is_left_unnamed_for_the_tests_to_catch():
-    [node] = book_ext.JsAnimationMimeRenderer.handle_mime(
+    [node] = outputs.JsAnimationMimeRenderer.handle_mime(
         fake_renderer(), MimeData("text/html", animation_html()), False
     )
     assert re.search(r'<img id="_anim_img\w+"[^>]*\balt=', node.astext()) is None
@@ -266,7 +266,7 @@ def test_animation_without_alt_text_is_left_unnamed_for_the_tests_to_catch():
 def test_plain_html_outputs_are_left_to_myst_nb():
     data = MimeData("text/html", "<table><tr><td>1</td></tr></table>")
     assert (
-        book_ext.JsAnimationMimeRenderer.handle_mime(fake_renderer(), data, False)
+        outputs.JsAnimationMimeRenderer.handle_mime(fake_renderer(), data, False)
         is None
     )
 
@@ -285,7 +285,7 @@ def test_progress_bar_redraws_collapse_to_the_last_state():
         },
         {"output_type": "stream", "name": "stderr", "text": "\n"},
     ]
-    merged = book_ext.coalesce_streams(outputs)
+    merged = patches.coalesce_streams(outputs)
     assert [o["text"] for o in merged] == ["100%|##########| 3/3\n", "epoch 1\n"]
     assert outputs[0]["text"] == "\r  0%|          | 0/3", (
         "the cached outputs must stay as they were"
@@ -293,14 +293,14 @@ def test_progress_bar_redraws_collapse_to_the_last_state():
 
 
 def test_terminal_text_applies_backspaces_and_keeps_lines():
-    assert book_ext.terminal_text("ab\bc\nline 2\r\nx\ry\n") == "ac\nline 2\ny\n"
+    assert patches.terminal_text("ab\bc\nline 2\r\nx\ry\n") == "ac\nline 2\ny\n"
 
 
 # -- launch links, set-up cell, scripts -------------------------------------------------------
 
 
 def test_kaggle_link_opens_the_notebook_from_the_repository():
-    url = book_ext.kaggle_url(
+    url = page.kaggle_url(
         "https://github.com/org/repo/", "main", "lectures/02_autoencoders.ipynb"
     )
     assert url == (
@@ -325,14 +325,14 @@ def test_kaggle_button_joins_the_launch_menu_of_notebook_pages_only():
         ),
     )
     launch = {"label": "launch-buttons", "buttons": []}
-    book_ext.add_kaggle_button(
+    page.add_kaggle_button(
         app, "lectures/nb", "page.html", {"header_buttons": [launch]}, None
     )
     assert launch["buttons"][0]["url"].endswith(
         "src=https://github.com/o/r/blob/main/lectures/nb.ipynb"
     )
     markdown = {"label": "launch-buttons", "buttons": []}
-    book_ext.add_kaggle_button(
+    page.add_kaggle_button(
         app, "lectures/page", "page.html", {"header_buttons": [markdown]}, None
     )
     assert markdown["buttons"] == []
@@ -344,7 +344,7 @@ def test_folded_cell_toggles_are_named_by_what_they_show():
         '<p class="collapsed admonition-title">Show the set-up code</p></summary></details>'
     )
     context = {"body": body}
-    book_ext.name_fold_toggles(None, "page", "page.html", context, None)
+    page.name_fold_toggles(None, "page", "page.html", context, None)
     assert "aria-label" not in context["body"] and "<summary>\n<p" in context["body"]
 
 
@@ -352,11 +352,11 @@ def test_site_assets_come_first_among_templates_and_join_the_static_files(tmp_pa
     config = SimpleNamespace(
         html_static_path=["_static"], templates_path=["theme/components"]
     )
-    book_ext.add_site_assets(None, config)
-    assert config.templates_path[0] == str(book_ext.TEMPLATES_DIR)
-    assert config.html_static_path[-1] == str(book_ext.STATIC_DIR)
-    assert (book_ext.STATIC_DIR / "course.css").exists()
-    overrides = {path.name for path in book_ext.TEMPLATES_DIR.glob("*.html")}
+    page.add_site_assets(None, config)
+    assert config.templates_path[0] == str(page.TEMPLATES_DIR)
+    assert config.html_static_path[-1] == str(page.STATIC_DIR)
+    assert (page.STATIC_DIR / "course.css").exists()
+    overrides = {path.name for path in page.TEMPLATES_DIR.glob("*.html")}
     assert overrides == {"search-button-field.html", "theme-switcher.html"}
 
 
@@ -372,7 +372,7 @@ def test_overridden_theme_templates_still_match_the_installed_theme(name):
         / "components"
     )
     ours, theirs = (
-        (book_ext.TEMPLATES_DIR / name).read_text(),
+        (page.TEMPLATES_DIR / name).read_text(),
         (theme / name).read_text(),
     )
     classes = re.compile(r'class="([^"]+)"')
@@ -383,9 +383,11 @@ def test_a_change_to_the_extension_or_its_assets_rereads_the_pages(tmp_path):
     (tmp_path / "templates").mkdir()
     (tmp_path / "extension.py").write_text("A = 1\n")
     (tmp_path / "templates" / "x.html").write_text("<b>")
-    before = book_ext.site_fingerprint(tmp_path)
+    before = execution.site_fingerprint(tmp_path)
     (tmp_path / "templates" / "x.html").write_text("<i>")
-    assert book_ext.site_fingerprint(tmp_path) != before
+    after_template = execution.site_fingerprint(tmp_path)
+    (tmp_path / "patches.py").write_text("B = 2\n")
+    assert execution.site_fingerprint(tmp_path) not in (before, after_template)
 
 
 def test_duplicate_scripts_are_dropped_keeping_the_first():
@@ -397,7 +399,7 @@ def test_duplicate_scripts_are_dropped_keeping_the_first():
         _JavaScript("", body="const A = 1", priority=500),
     ]
     context = {"script_files": scripts}
-    book_ext.drop_duplicate_scripts(None, "page", "page.html", context, None)
+    patches.drop_duplicate_scripts(None, "page", "page.html", context, None)
     assert context["script_files"] == scripts[:2]
 
 
@@ -481,11 +483,11 @@ def test_extensions_sphinx_would_read_serially_for_are_marked_parallel_safe(
     monkeypatch.setattr(sphinx.builders, "make_chunks", sphinx.builders.make_chunks)
     extensions = {
         name: SimpleNamespace(parallel_read_safe=None)
-        for name in book_ext.PARALLEL_SAFE_EXTENSIONS
+        for name in patches.PARALLEL_SAFE_EXTENSIONS
     }
     other = SimpleNamespace(parallel_read_safe=None)
     app = SimpleNamespace(extensions={**extensions, "someone_elses": other})
-    book_ext.allow_parallel_read(app)
+    patches.allow_parallel_read(app)
     assert all(ext.parallel_read_safe is True for ext in extensions.values())
     assert other.parallel_read_safe is None  # only the ones we read and vouch for
     # and each Sphinx process reads one page at a time (Sphinx's own: four each)
@@ -517,12 +519,12 @@ def test_execution_cache_exists_before_parallel_readers_start(tmp_path):
 
     from jupyter_cache import get_cache
 
-    book_ext.create_execution_cache(tmp_path)
+    execution.create_execution_cache(tmp_path)
     with sqlite3.connect(tmp_path / "global.db") as db:
         tables = {row[0] for row in db.execute("select name from sqlite_master")}
     assert "settings" in tables  # the table two readers raced to create
     get_cache(tmp_path).change_cache_limit(7)
-    book_ext.create_execution_cache(tmp_path)  # a second build keeps what is there
+    execution.create_execution_cache(tmp_path)  # a second build keeps what is there
     assert get_cache(tmp_path).get_cache_limit() == 7
 
 
@@ -553,7 +555,7 @@ def test_copies_read_again_from_the_execution_cache_get_their_outputs(tmp_path):
         outdir=str(tmp_path / "_build" / "html"),
         config=SimpleNamespace(nb_execution_cache_path=str(cache_folder)),
     )
-    book_ext.complete_executed_copies(app, None)
+    patches.complete_executed_copies(app, None)
     [cell] = nbformat.read(cached, as_version=4).cells
     assert cell.execution_count == 1 and cell.outputs[0].text == "MNIST: ...\n"
     [cell] = nbformat.read(unknown, as_version=4).cells
