@@ -19,9 +19,10 @@ import re
 
 import nbformat
 
-from benchmarks.notebooks import Execution, text_outputs
+from benchmarks.notebooks import Execution
 from benchmarks.results import Figure
 from tests import lecture_facts
+from tests.notebook_code import text_outputs
 
 TAG = "heldout-mse"
 NUMBER = r"([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)"

@@ -21,8 +21,8 @@ from typing import Any
 
 import nbformat
 
-from benchmarks.notebooks import tagged_text, text_outputs
 from benchmarks.results import Figure
+from tests.notebook_code import tagged_text, text_outputs
 
 NUMBER = r"(-?[0-9]*\.?[0-9]+)"
 FINAL_D = re.compile(rf"D\(x\) {NUMBER}\s+D\(G\(z\)\) {NUMBER}")

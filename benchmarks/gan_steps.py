@@ -3,7 +3,7 @@
 The models, their initialisation, the loss, the optimisers and the two training phases
 are the notebook's own (``lectures/04_gans.ipynb``, the cells tagged
 ``dcgan-definitions``, ``dcgan-build`` and ``dcgan-optimisers``, run by
-:mod:`benchmarks.notebook_code`) at each profile's sizes (``utils.profiles``; at
+:mod:`tests.notebook_code`) at each profile's sizes (``utils.profiles``; at
 ``cpu`` the colour-faces case). The steps train on random "real" batches, so that only
 the models are timed, not the data pipeline. :class:`GanSetup` also has the ``gpu``
 profile's bfloat16 autocast path, which the tests run on the CPU.
@@ -28,8 +28,8 @@ from typing import Any
 
 import torch
 
-from benchmarks.notebook_code import GANS, definitions
 from benchmarks.results import Figure, median
+from tests.notebook_code import GANS, definitions
 from utils.profiles import PROFILES, GanSizes
 
 ROOT = Path(__file__).resolve().parents[1]

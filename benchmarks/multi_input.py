@@ -14,8 +14,9 @@ import re
 
 import nbformat
 
-from benchmarks.notebooks import Execution, tagged_text, text_outputs
+from benchmarks.notebooks import Execution
 from benchmarks.results import Figure
+from tests.notebook_code import tagged_text, text_outputs
 
 TAG = "heldout-mse"
 NUMBER = r"([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)"

@@ -37,31 +37,6 @@ class Execution:
     cell_seconds: list[tuple[int, float]] = field(default_factory=list)
 
 
-def text_outputs(cell: nbformat.NotebookNode) -> str:
-    """Return what a code cell printed or displayed as text, in order."""
-    parts = []
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "stream":
-            parts.append(output.get("text", ""))
-        else:
-            parts.append(output.get("data", {}).get("text/plain", ""))
-    return "".join(parts)
-
-
-def tagged_text(notebook: nbformat.NotebookNode, tag: str) -> str:
-    """Return the printed text of the one code cell tagged ``tag``; ValueError if not one."""
-    cells = [
-        cell
-        for cell in notebook.cells
-        if cell.cell_type == "code" and tag in cell.get("metadata", {}).get("tags", [])
-    ]
-    if len(cells) != 1:
-        raise ValueError(
-            f"tagged_text: expected one code cell tagged {tag!r}, got {len(cells)}"
-        )
-    return text_outputs(cells[0])
-
-
 def lecture_notebooks(folder: Path = LECTURES) -> list[Path]:
     """Return the lecture notebooks (``*.ipynb``) in file-name order."""
     return sorted(folder.glob("*.ipynb"))

@@ -190,14 +190,14 @@ def cache_executed(base: Path, profile: str, pairs: list[tuple[Path, Path]]) -> 
 def main(argv: list[str] | None = None) -> int:
     """``python -m book.execution PROFILE COPY...``: cache nbmake's executed copies.
 
-    Each copy lies at ``_build/notebooks/<PROFILE>/<path of its source notebook>``.
+    Each copy lies at ``.nbmake/<PROFILE>/<path of its source notebook>`` (Makefile).
     """
     import sys
 
     profile, *copies = sys.argv[1:] if argv is None else argv
     if profile not in PROFILE_NAMES:
         raise SystemExit(f"PROFILE must be one of {PROFILE_NAMES}, got {profile!r}")
-    copies_root = ROOT / "_build" / "notebooks" / profile
+    copies_root = ROOT / ".nbmake" / profile
     pairs = [
         (ROOT / Path(copy).resolve().relative_to(copies_root), Path(copy))
         for copy in copies

@@ -18,6 +18,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from book import patches
 from book.execution import use_profile
 from book.outputs import add_plotly_script, check_plotly_bundle
 from book.page import (
@@ -26,20 +27,11 @@ from book.page import (
     add_site_assets,
     name_fold_toggles,
 )
-from book.patches import (
-    allow_parallel_read,
-    coalesce_streams,
-    complete_executed_copies,
-    drop_duplicate_scripts,
-)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the config values, event handlers and transform."""
-    app.connect("builder-inited", allow_parallel_read)  # once every extension is loaded
-    app.connect(
-        "env-updated", complete_executed_copies
-    )  # after reading, before writing
+    """Register the config values, event handlers and transform; apply the patches."""
+    patches.apply(app)  # fails loudly on a release the patches were not written for
     app.add_config_value("course_profile", "", "env")
     app.add_config_value("course_build_key", "", "env")
     app.connect("config-inited", use_profile)
@@ -49,13 +41,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect(
         "html-page-context", add_kaggle_button, priority=502
     )  # after the theme's 501
-    app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", name_fold_toggles)
     app.add_css_file("course.css")
     app.add_post_transform(FoldSetupCell)
-    import myst_nb.core.render
-
-    myst_nb.core.render.coalesce_streams = (
-        coalesce_streams  # see coalesce_streams' docstring
-    )
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

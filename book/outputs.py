@@ -48,8 +48,10 @@ _BUNDLE_VERSION = re.compile(r"plotly\.js \(gl3d - minified\) v(\d+)\.(\d+)\.(\d
 _CDN_STYLESHEET = re.compile(
     r'<link\s+rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*"\s*/?>'
 )
-# The frame image and the frame slider of matplotlib's jshtml player (no name in its template).
-_ANIM_IMG = re.compile(r'<img id="(_anim_img\w+)"')
+# The frame image and the frame slider of matplotlib's jshtml player (no name in its
+# template; a helper may have put an alt attribute anywhere in the image's tag).
+_ANIM_IMG = re.compile(r'<img\b[^>]*\bid="_anim_img\w+"[^>]*>')
+_ALT = re.compile(r'\s+alt="[^"]*"')
 _ANIM_SLIDER = re.compile(r'(<input id="_anim_slider\w+" type="range")')
 _TAG = re.compile(r"<[^>]*>")
 
@@ -71,10 +73,20 @@ def plotly_title(figure: dict[str, Any]) -> str:
 
 
 def name_animation(html: str, name: str) -> str:
-    """Return jshtml with its frame image named ``name`` and its frame slider labelled."""
+    """Return jshtml with its frame image named ``name`` and its frame slider labelled.
+
+    ``name`` (the cell's alt text) replaces any alt text the image had, as a cell's alt
+    text does for every other figure.
+    """
     if name:
         html = _ANIM_IMG.sub(
-            lambda m: f'{m.group(0)} alt="{escape(name)}"', html, count=1
+            lambda m: (
+                m.group(0).replace("<img", f'<img alt="{escape(name)}"', 1)
+                if _ALT.search(m.group(0)) is None
+                else _ALT.sub(f' alt="{escape(name)}"', m.group(0), count=1)
+            ),
+            html,
+            count=1,
         )
     return _ANIM_SLIDER.sub(r'\1 aria-label="Animation frame"', html, count=1)
 

@@ -1,13 +1,19 @@
-"""Every change the book makes to other packages' behaviour, in one place.
+"""Every change the book makes to another package's behaviour, in one place.
 
-- myst-nb 1.4's executed copies of pages read from the cache get their outputs;
-- each stream is merged as a terminal shows it (tqdm bars in their final state);
-- each script is kept once per page (sphinx-thebe's settings are added twice);
-- pages are read in parallel, one page per chunk.
+Each patch names the release it was written for and the upstream source or issue that
+makes it necessary; :func:`apply` refuses to run on another release (``PatchVersionError``),
+so an upgrade fails loudly at the start of the build instead of changing pages silently.
+Check then whether the new release still needs the patch: remove it, or re-pin it.
+
+- ``myst-nb`` 1.4.0: the executed copies of pages read from the cache get their outputs
+  (:func:`complete_executed_copies`), and each stream is merged as a terminal shows it,
+  so that a tqdm bar shows its final state (:func:`coalesce_streams`);
+- Sphinx 7.4: each script is kept once per page (:func:`drop_duplicate_scripts`).
 """
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +22,33 @@ from sphinx.application import Sphinx
 
 from utils.files import atomic_write
 
+# The releases the patches were written for (pinned in pyproject.toml's `book` extra).
+WRITTEN_FOR = {"myst-nb": ("1.4.0",), "sphinx": ("7.4.7",)}
+
+
+class PatchVersionError(RuntimeError):
+    """An installed package is a release that book/patches.py was not written for."""
+
+
+def check_version(package: str, installed: str | None = None) -> None:
+    """Raise PatchVersionError unless ``package`` is a release the patches were written for."""
+    installed = installed or version(package)
+    if installed not in WRITTEN_FOR[package]:
+        raise PatchVersionError(
+            f"book/patches.py: {package} must be {' or '.join(WRITTEN_FOR[package])} "
+            f"(the release its patches were written for), got {installed}. Check each "
+            f"patch of {package} there against the new release, then update WRITTEN_FOR."
+        )
+
 
 def complete_executed_copies(app: Sphinx, env: Any) -> None:
     """Put the cached outputs into myst-nb's copies in ``_build/jupyter_execute``.
 
-    When a page is read again but its notebook comes from the execution cache (the
-    extension or a template changed, or ``--all``), myst-nb 1.4 writes the copy from the
-    notebook it read, not from the one it merged with the cache: a copy with no outputs.
-    The landing page's data table and the tests read these copies, so each copy whose
+    When a page's notebook comes from the execution cache (as every page does after
+    nbmake, see the Makefile), myst-nb 1.4.0 writes the copy from the notebook it read,
+    not from the one it merged with the cache: a copy with no outputs (``NbParser.parse``
+    in ``myst_nb/sphinx_.py`` writes ``notebook``, not ``nb_client.notebook``; no upstream
+    issue found). The landing page's data table reads these copies, so each copy whose
     code cells show no run gets its cache record merged in (jupyter-cache's own merge).
     """
     import nbformat
@@ -62,8 +87,10 @@ def terminal_text(text: str) -> str:
 def coalesce_streams(outputs: list[Any]) -> list[Any]:
     r"""Return the outputs with each stream merged into its first output, as a terminal shows it.
 
-    Replaces myst-nb's own merge (``nb_merge_streams``), which ends every chunk with a
-    newline before handling ``\r``, so that each redraw of a tqdm bar became a new line.
+    Replaces myst-nb 1.4.0's own merge (``nb_merge_streams``,
+    ``myst_nb.core.utils.coalesce_streams``), which ends every chunk with a newline before
+    handling ``\r``, so that each redraw of a tqdm bar became a new line (no upstream
+    issue found). Unlike it, this leaves the cached outputs intact.
     """
     merged: list[Any] = []
     streams: dict[str, Any] = {}
@@ -92,7 +119,10 @@ def drop_duplicate_scripts(
     """Keep each script once (whatever its priority).
 
     Under Sphinx 7.4 the inline settings of sphinx-thebe and sphinx-togglebutton end up
-    twice on every page, and the second ``const THEBE_JS_URL`` is a JavaScript error.
+    twice on every page, and the second ``const THEBE_JS_URL`` is a JavaScript error:
+    the builder adds a script with no file once as ``None`` and once as ``''``. Fixed
+    upstream by sphinx-doc/sphinx#13402 (merged in March 2025, after the 7.x series that
+    jupyter-book 1.x requires).
     """
     seen, unique = set(), []
     for script in context.get("script_files", []):
@@ -103,39 +133,14 @@ def drop_duplicate_scripts(
     context["script_files"] = unique
 
 
-# Extensions the book loads that do not declare whether Sphinx may read pages in
-# parallel (so Sphinx reads serially, with a warning: an error under -W). Both keep no
-# state per page: sphinx-multitoc-numbering (always loaded by sphinx-external-toc) only
-# renumbers `numbered: true` tocs, in the main process after reading, and our _toc.yml
-# numbers nothing; sphinx-mathjax-offline copies MathJax into _static when the build ends;
-# sphinx-jupyterbook-latex (loaded by jupyter-book) acts only for LaTeX builders.
-PARALLEL_SAFE_EXTENSIONS = (
-    "sphinx_multitoc_numbering",
-    "sphinx-mathjax-offline",
-    "sphinx_jupyterbook_latex",
-)
+def apply(app: Sphinx) -> None:
+    """Check the installed releases, then connect the patches to the build ``app``."""
+    check_version("myst-nb")
+    check_version("sphinx")
+    import myst_nb.core.render
 
-
-def one_page_per_chunk(
-    names: list[str], nproc: int, maxbatch: int = 10
-) -> list[list[str]]:
-    """Split ``names`` into chunks of one page each (for ``sphinx.builders.make_chunks``).
-
-    Sphinx gives each of its ``nproc`` processes a chunk of pages in turn, as many pages
-    as it takes to split the book evenly by count. Pages are not even: with two
-    processes, one read 00-03 (about 45 s of notebooks) while the other was done with
-    04-index in 28 s and sat idle. With a page per chunk, a process takes the next page
-    as soon as it is free.
-    """
-    return [[name] for name in names]
-
-
-def allow_parallel_read(app: Sphinx) -> None:
-    """Let Sphinx read pages, and so execute notebooks, in parallel (``book.build --jobs``)."""
-    import sphinx.builders
-
-    for name in PARALLEL_SAFE_EXTENSIONS:
-        extension = app.extensions.get(name)
-        if extension is not None and extension.parallel_read_safe is None:
-            extension.parallel_read_safe = True
-    sphinx.builders.make_chunks = one_page_per_chunk
+    myst_nb.core.render.coalesce_streams = coalesce_streams
+    app.connect(
+        "env-updated", complete_executed_copies
+    )  # after reading, before writing
+    app.connect("html-page-context", drop_duplicate_scripts, priority=900)

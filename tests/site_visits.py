@@ -423,10 +423,9 @@ def launched(chromium: Path = CHROMIUM):
 def visit_pages(base: str, chromium: Path = CHROMIUM) -> dict[str, Visit | Exception]:
     """Visit every page of the site at ``base`` once, in one tab of one browser.
 
-    Return page name => its Visit, or the exception its visit raised. One browser, because
-    the visits run behind the unit tests, which need the other core: a second browser, two
-    pages at a time, cost 8 CPU-seconds more, and ``make test`` took 84 s instead of 75 s
-    with the book cached (120-130 s either way without it).
+    Return page name => its Visit, or the exception its visit raised. One browser, one
+    page at a time: the visits run on one pytest-xdist worker while the others run the
+    unit tests on the other cores, and a second browser only competes with them.
     """
     from axe_playwright_python.sync_playwright import Axe
 

@@ -279,6 +279,7 @@ def first_frame_width(page: str) -> int:
     return Image.open(io.BytesIO(png)).width
 
 
+@pytest.mark.slow
 def test_the_notebooks_animations_are_page_sized_and_light(executed_notebook):
     notebook = executed_notebook("03_convolution_arithmetic")
     pages = [

@@ -1,6 +1,6 @@
 """Notebook 04's DCGAN and GAN results: the notebook's own definitions, at every profile's sizes.
 
-The models are not re-typed here: ``benchmarks.notebook_code`` runs the notebook's cells
+The models are not re-typed here: ``notebook_code`` runs the notebook's cells
 tagged ``dcgan-definitions``. The lecture's parameter counts are checked against the
 lecture's facts page by ``test_lecture_scale.py``, from what the notebook prints.
 """
@@ -12,10 +12,10 @@ import re
 
 import pytest
 import torch
+from notebook_code import GANS, definitions, run_through
 from torch import nn
 
 from benchmarks import gan_quality
-from benchmarks.notebook_code import GANS, definitions, run_through
 from utils.profiles import PROFILES, GanSizes
 
 ALL_SIZES = sorted(

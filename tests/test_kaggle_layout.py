@@ -17,10 +17,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
+from notebook_code import GANS, run_through
 from PIL import Image
 from torchvision import datasets, transforms
 
-from benchmarks.notebook_code import GANS, run_through
 from utils import data
 from utils.data import faces_root
 

@@ -66,8 +66,8 @@ def test_data_table_says_so_when_no_notebook_named_its_data(tmp_path):
 
 
 @pytest.mark.slow
-def test_built_landing_page_lists_the_data_lines_the_notebooks_printed(smoke_book):
-    page = (ROOT / "_build" / "html" / "lectures" / "index.html").read_text()
+def test_built_landing_page_lists_the_data_lines_the_notebooks_printed(smoke_site):
+    page = (smoke_site / "lectures" / "index.html").read_text()
     printed = [
         line
         for path in sorted(

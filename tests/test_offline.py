@@ -5,12 +5,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import run_behind
 
 
 def can_isolate_network() -> bool:
@@ -36,14 +34,12 @@ OFFLINE_SCRIPT = textwrap.dedent("""
 """)
 
 
-def load_data_without_network() -> tuple[subprocess.CompletedProcess, Path]:
-    """Load MNIST and the faces in a fresh Python with no network and an empty data folder.
+def load_data_without_network(data: Path) -> subprocess.CompletedProcess:
+    """Load MNIST and the faces in a fresh Python with no network and the data folder ``data``.
 
-    Return the process and the data folder it was given (removed by the test). A behind
-    job: the process spends about 10 s importing and rebuilding the bundle.
+    The process spends about 10 s importing and rebuilding the bundle.
     """
-    data = Path(tempfile.mkdtemp(prefix="offline-")) / "data"
-    result = run_behind(
+    return subprocess.run(
         [
             "unshare",
             "-n",
@@ -56,25 +52,22 @@ def load_data_without_network() -> tuple[subprocess.CompletedProcess, Path]:
         text=True,
         check=False,
         timeout=120,
+        capture_output=True,
     )
-    return result, data
 
 
 @pytest.mark.skipif(
     not can_isolate_network(), reason="needs `unshare -n` (Linux, root)"
 )
-@pytest.mark.behind("offline-data", load_data_without_network)
-def test_data_falls_back_to_the_bundle_inside_a_network_namespace(behind):
-    result, data = behind
-    try:
-        assert result.returncode == 0, result.stderr
-        assert "MNIST: the BUNDLED REAL SUBSET (no download: " in result.stdout
-        assert (
-            "Faces: the BUNDLED SAMPLE of real LFW faces, 25x25 grey (no colour LFW download: "
-            in result.stdout
-        )
-        assert "IMAGES 4000 100" in result.stdout
-        left = sorted(path.name for path in data.iterdir())
-        assert left == ["faces-sample", "mnist-subset"]  # no half-written download left
-    finally:
-        shutil.rmtree(data.parent, ignore_errors=True)
+def test_data_falls_back_to_the_bundle_inside_a_network_namespace(tmp_path):
+    data = tmp_path / "data"
+    result = load_data_without_network(data)
+    assert result.returncode == 0, result.stderr
+    assert "MNIST: the BUNDLED REAL SUBSET (no download: " in result.stdout
+    assert (
+        "Faces: the BUNDLED SAMPLE of real LFW faces, 25x25 grey (no colour LFW download: "
+        in result.stdout
+    )
+    assert "IMAGES 4000 100" in result.stdout
+    left = sorted(path.name for path in data.iterdir())
+    assert left == ["faces-sample", "mnist-subset"]  # no half-written download left

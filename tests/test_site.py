@@ -1,10 +1,11 @@
 """The built site in a real browser: it works offline, draws its figures, plays its
 animations, and everyone can read it (WCAG 2.1 AA as axe-core checks it).
 
-The smoke build of the book (``smoke_book`` in conftest.py) is served on a loopback port and
-each page is visited once in Debian's Chromium (site_visits.py says how). The visits run in
-a thread behind the other tests, started by conftest.py once the book is built; the tests
-below check what they recorded.
+The smoke site that ``make test`` builds before the tests (``smoke_site`` in conftest.py)
+is served on a loopback port and each page is visited once in Debian's Chromium
+(site_visits.py says how); the tests below check what the visits recorded. ``make test``
+hands each test file to one pytest-xdist worker (``--dist loadfile``), so one worker visits
+the site once and runs these tests in this file's order.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import json
 import os
 import re
 import socket
+import subprocess
+import sys
 import tempfile
 import urllib.error
 import urllib.request
@@ -22,7 +25,6 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 import yaml
-from conftest import BEHIND, UNCHANGED, build_again, visit_the_site
 from site_visits import (
     ANIMATED,
     CHROMIUM,
@@ -38,12 +40,13 @@ from site_visits import (
     launched,
     missing_tools,
     serving,
+    visit_pages,
 )
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.timeout(2400),  # the first test also waits for the book and the visits
+    pytest.mark.timeout(600),  # the first test also waits for the visits
 ]
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
@@ -69,24 +72,22 @@ def browser() -> Path:
 
 
 @pytest.fixture(scope="session")
-def site(browser, smoke_book) -> Path:
-    """Return the copy of the smoke build's _build/html that the browser reads."""
-    assert smoke_book.returncode == 0, (
-        f"the book build failed:\n{smoke_book.log[-6000:]}"
-    )
-    return BEHIND.serve_site()[0]
+def site(browser, smoke_site: Path) -> Path:
+    """Return the smoke site's folder, once the browser is known to be there."""
+    return smoke_site
 
 
 @pytest.fixture(scope="session")
-def server(site: Path) -> str:
-    """Return the base URL of the loopback server of the site (started by the visits, or now)."""
-    return BEHIND.serve_site()[1]
+def server(site: Path):
+    """Yield the base URL of a loopback server of the site."""
+    with serving(site) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
-def visits(browser, server: str):
-    """Return a function: page name => its Visit (visited behind the other tests, or now)."""
-    done = BEHIND.result("visits", visit_the_site)
+def visits(server: str):
+    """Return a function: page name => its Visit (every page visited once, on first use)."""
+    done = visit_pages(server)
 
     def visit(name: str) -> Visit:
         if isinstance(done[name], Exception):
@@ -268,7 +269,7 @@ def visit_made_up_pages() -> dict:
     ``leaky``: an image from a server that answers, on this machine's network address
     (None without one): (what the tab recorded as leaving the site, the broken images,
     that server's URL). ``grey``: axe-core's blocking violations of a page whose code is
-    grey. A behind job: Chromium works while the unit tests run.
+    grey.
     """
     from axe_playwright_python.sync_playwright import Axe
 
@@ -297,22 +298,26 @@ def visit_made_up_pages() -> dict:
     return found
 
 
-@pytest.mark.behind("made-up-pages", visit_made_up_pages)
-def test_a_request_that_leaves_the_site_is_recorded_and_fails(browser, behind):
+@pytest.fixture(scope="module")
+def made_up_pages(browser) -> dict:
+    """Return what the visits' own code found on two made-up pages (visit_made_up_pages)."""
+    return visit_made_up_pages()
+
+
+def test_a_request_that_leaves_the_site_is_recorded_and_fails(made_up_pages):
     # The check behind test_page_fetches_nothing_from_outside_the_site, on a page that
     # loads an image from a server that answers, on this machine's network address.
-    if behind["leaky"] is None:
+    if made_up_pages["leaky"] is None:
         pytest.skip("no network interface besides loopback")
-    blocked, broken, image = behind["leaky"]
+    blocked, broken, image = made_up_pages["leaky"]
     assert blocked == [image]
     assert broken == [image]
 
 
-@pytest.mark.behind("made-up-pages", visit_made_up_pages)
-def test_accessibility_check_tests_a_visible_span_of_each_code_colour(browser, behind):
+def test_accessibility_check_tests_a_visible_span_of_each_code_colour(made_up_pages):
     # The check behind test_page_has_no_serious_wcag_violation, on code in a colour that
     # fails: one run, the code left out but for a sample, which must not be the folded span.
-    violations = behind["grey"]
+    violations = made_up_pages["grey"]
     assert [v["rule"] for v in violations] == ["color-contrast"]
     assert violations[0]["where"] == [['.n[data-axe-sample=""]']]
 
@@ -427,8 +432,23 @@ def test_answers_sit_in_dropdowns_that_open(visits):
     )
 
 
-@pytest.mark.behind("rebuild", build_again)
-def test_unchanged_rebuild_reads_and_executes_nothing(site, behind):
-    assert behind.returncode == 0, behind.log[-6000:]
-    assert UNCHANGED in behind.log
-    assert "Executing notebook" not in behind.log
+# Sphinx's log when it reads no page
+UNCHANGED = "0 added, 0 changed, 0 removed"
+
+
+def test_the_standard_command_rebuilds_the_site_without_reading_or_executing(site):
+    # Jupyter Book's own command, as its documentation and any CI recipe type it; last in
+    # this file, so that no visit reads a file it rewrites.
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    result = subprocess.run(
+        [str(jupyter_book), "build", str(ROOT), "-W", "-n", "--keep-going"],
+        cwd=ROOT,
+        env={**os.environ, "COURSE_PROFILE": "smoke"},
+        capture_output=True,
+        text=True,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-6000:]
+    assert UNCHANGED in log
+    assert "Executing notebook" not in log
+    assert (site / "index.html").exists()

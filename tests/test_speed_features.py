@@ -1,7 +1,7 @@
 """The gpu profile's speed features, exercised on the CPU so that they cannot rot before a GPU sees them.
 
 Everything runs notebook 04's own code (its tagged cells, through
-``benchmarks.notebook_code``): the two training phases under bfloat16 autocast, the
+``notebook_code``): the two training phases under bfloat16 autocast, the
 discriminator's float32 sigmoid, the detached fakes, and a training loop that waits for
 the device once per epoch, not once per batch. (The face pipelines that the benchmark
 compares are tested in test_benchmarks.py.)
@@ -15,10 +15,10 @@ import sys
 
 import pytest
 import torch
+from notebook_code import GANS, code_cells, definitions, run_source
 from torch.utils.data import DataLoader, TensorDataset
 
 from benchmarks.gan_steps import GanSetup
-from benchmarks.notebook_code import GANS, code_cells, definitions, run_source
 from utils.profiles import PROFILES
 
 SMOKE = dataclasses.replace(PROFILES["smoke"].gan, batch_size=4)

@@ -1,9 +1,13 @@
-"""Run a notebook's tagged code cells outside Jupyter, so that tests and benchmarks use its code.
+"""Notebook cells outside Jupyter: run a notebook's tagged code, read what a cell printed.
 
 A notebook that defines a model for students to read and edit (``04_gans``'s DCGAN)
 tags those cells, e.g. ``dcgan-definitions``; :func:`definitions` executes exactly
 those cells and returns what they define. There is no second copy of the model to
-drift away from the notebook's.
+drift away from the notebook's. :func:`text_outputs` and :func:`tagged_text` read an
+executed notebook (nbmake's copies under ``.nbmake/``, or a benchmark's run).
+
+The tests import this module as ``notebook_code``, the benchmarks as
+``tests.notebook_code``.
 """
 
 from __future__ import annotations
@@ -90,3 +94,28 @@ def run_through(
     for index, cell in enumerate(cells[: tagged[0] + 1]):
         run_source(cell.source, namespace, f"{Path(path).name}[code cell {index}]")
     return namespace
+
+
+def text_outputs(cell: nbformat.NotebookNode) -> str:
+    """Return what a code cell printed or displayed as text, in order."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream":
+            parts.append(output.get("text", ""))
+        else:
+            parts.append(output.get("data", {}).get("text/plain", ""))
+    return "".join(parts)
+
+
+def tagged_text(notebook: nbformat.NotebookNode, tag: str) -> str:
+    """Return the printed text of the one code cell tagged ``tag``; ValueError if not one."""
+    cells = [
+        cell
+        for cell in notebook.cells
+        if cell.cell_type == "code" and tag in cell.get("metadata", {}).get("tags", [])
+    ]
+    if len(cells) != 1:
+        raise ValueError(
+            f"tagged_text: expected one code cell tagged {tag!r}, got {len(cells)}"
+        )
+    return text_outputs(cells[0])
