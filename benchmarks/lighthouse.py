@@ -1,16 +1,19 @@
 """How fast the built site loads on a phone and on a desktop: Lighthouse on every page.
 
-The site that ``make book`` built (``_build/html``) is served on a local port and each
-of its pages is measured in turn by Lighthouse (the npm package pinned in
-``benchmarks/package.json``, installed by ``make bench`` into ``benchmarks/node_modules``),
-driving Debian's Chromium (``CHROME_PATH``, default ``/usr/bin/chromium``):
+The site that ``make book`` built (``_build/html``) is served on a local port, gzipped
+as GitHub Pages serves it, and each of its pages is measured in turn by Lighthouse (the
+npm package pinned in ``benchmarks/package.json``, installed by ``make bench`` into
+``benchmarks/node_modules``), driving Debian's Chromium (``CHROME_PATH``, default
+``/usr/bin/chromium``) through ``benchmarks/lighthouse_runs.mjs``, one browser for all
+runs:
 
 - ``mobile``: Lighthouse's default, a phone on a simulated slow 4G connection;
-- ``desktop``: ``--preset=desktop``.
+- ``desktop``: Lighthouse's desktop preset.
 
 Chromium resolves no host name (``--host-resolver-rules``), so a page that asks for
-anything outside the local server gets an error instead of the network. Each figure is
-the median of ``runs`` runs (3 by default); the last report of each page goes to
+anything outside the local server gets an error instead of the network. Each
+performance figure is the median of ``runs`` runs (3 by default); the first run of a
+page also audits accessibility, best practices and SEO. The reports are left in
 ``benchmarks/.work/lighthouse/``.
 """
 
@@ -32,14 +35,16 @@ from benchmarks.results import Figure, runs_note
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
-LIGHTHOUSE = ROOT / "benchmarks" / "node_modules" / ".bin" / "lighthouse"
+NODE_MODULES = ROOT / "benchmarks" / "node_modules"
+DRIVER = ROOT / "benchmarks" / "lighthouse_runs.mjs"
 CHROMIUM = "/usr/bin/chromium"
 # Chromium resolves no host name but the local server's address.
-CHROME_FLAGS = (
-    "--headless=new --no-sandbox "
-    '--host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"'
-)
-FORM_FACTORS: dict[str, list[str]] = {"mobile": [], "desktop": ["--preset=desktop"]}
+CHROME_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+FORM_FACTORS = ("mobile", "desktop")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 # Issue 23's targets: a score of 1.0 is Lighthouse's 100.
 TARGETS: dict[tuple[str, str], float] = {
@@ -54,7 +59,7 @@ METRICS: dict[str, tuple[str, str, float]] = {
     "total-blocking-time": ("total blocking time", "ms", 1.0),
     "total-byte-weight": ("page weight", "MB", 1e-6),
 }
-RUN_TIMEOUT_S = 180
+RUN_TIMEOUT_S = 180  # a run; Lighthouse itself gives up on a page after 45 s
 
 
 def site_pages(site: Path = SITE) -> list[str]:
@@ -158,50 +163,48 @@ def serve(site: Path) -> Iterator[str]:
         server.server_close()
 
 
-def lighthouse_command(
-    url: str, form_factor: str, output: Path, categories: tuple[str, ...] = CATEGORIES
-) -> list[str]:
-    """Return the Lighthouse command that measures ``categories`` of ``url`` into ``output``."""
-    if form_factor not in FORM_FACTORS:
-        raise ValueError(
-            f"lighthouse_command: form_factor must be one of {list(FORM_FACTORS)}, "
-            f"got {form_factor!r}"
-        )
+def plan_runs(
+    base: str, pages: list[str], runs: int, folder: Path
+) -> list[dict[str, Any]]:
+    """Return the runs of Lighthouse, page after page, mobile then desktop, ``runs`` each.
+
+    The first run of a page audits every category; the others performance alone, the
+    one score that varies from run to run (axe-core's accessibility audit takes seconds).
+    """
+    if runs < 1:
+        raise ValueError(f"plan_runs: runs must be at least 1, got {runs}")
     return [
-        str(LIGHTHOUSE),
-        url,
-        *FORM_FACTORS[form_factor],
-        f"--only-categories={','.join(categories)}",
-        f"--chrome-flags={CHROME_FLAGS}",
-        "--disable-full-page-screenshot",  # 1.5-5 s a run, and no score uses it
-        "--output=json",
-        f"--output-path={output}",
-        "--quiet",
+        {
+            "url": base + page,
+            "page": page,
+            "formFactor": form_factor,
+            "categories": list(CATEGORIES if run == 0 else CATEGORIES[:1]),
+            "output": str(folder / f"{Path(page).stem}-{form_factor}-{run + 1}.json"),
+        }
+        for page in pages
+        for form_factor in FORM_FACTORS
+        for run in range(runs)
     ]
 
 
-def run_lighthouse(
-    url: str, form_factor: str, output: Path, categories: tuple[str, ...] = CATEGORIES
-) -> dict[str, Any]:
-    """Run Lighthouse once on ``url``; return its report (also left in ``output``)."""
-    if not LIGHTHOUSE.exists():
+def run_lighthouse(runs: list[dict[str, Any]], folder: Path) -> None:
+    """Run the planned Lighthouse ``runs`` in one Chromium; each leaves its JSON report."""
+    if not (NODE_MODULES / "lighthouse").is_dir():
         raise FileNotFoundError(
-            f"Lighthouse is not installed at {LIGHTHOUSE}: run "
+            f"Lighthouse is not installed in {NODE_MODULES}: run "
             "`npm ci --prefix benchmarks --ignore-scripts` (make bench does)"
         )
-    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", CHROMIUM)}
-    output.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    plan = folder / "plan.json"
+    chromium = os.environ.get("CHROME_PATH", CHROMIUM)
+    plan.write_text(
+        json.dumps({"chromePath": chromium, "chromeFlags": CHROME_FLAGS, "runs": runs})
+    )
     done = subprocess.run(
-        lighthouse_command(url, form_factor, output, categories),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT_S,
+        ["node", str(DRIVER), str(plan)], timeout=RUN_TIMEOUT_S * len(runs)
     )
     if done.returncode != 0:
-        lines = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
-        raise RuntimeError(f"lighthouse exited {done.returncode}: {lines[-1]}")
-    return json.loads(output.read_text())
+        raise RuntimeError(f"node {DRIVER.name} exited {done.returncode}")
 
 
 def page_figures(
@@ -250,33 +253,24 @@ def failed_figures(page: str, form_factor: str, error: str) -> list[Figure]:
     ]
 
 
-def measure_page(url: str, form_factor: str, output: Path, runs: int) -> list[Figure]:
-    """Return the figures of one page as ``form_factor``: scores and metrics of ``runs`` runs.
-
-    The first run measures every category; the others performance alone, which is what
-    varies from run to run (and axe-core's accessibility audit takes seconds).
-    """
-    page = url.rsplit("/", 1)[-1]
-    summaries, reasons = [], set()
+def page_result(
+    page: str, form_factor: str, reports: list[dict[str, Any]]
+) -> list[Figure]:
+    """Return the figures of ``page`` as ``form_factor`` from the reports of its runs."""
     try:
-        for run in range(runs):
-            categories = CATEGORIES if run == 0 else ("performance",)
-            report = run_lighthouse(url, form_factor, output, categories)
-            summaries.append(summarise(report))
-            reasons.update(
-                f"{audit}"
-                for c in categories[1:]
-                for audit in failing_audits(report, c)
-            )
-    except (
-        OSError,
-        RuntimeError,
-        ValueError,
-        KeyError,
-        subprocess.SubprocessError,
-    ) as err:
+        summaries = [summarise(report) for report in reports]
+    except (ValueError, KeyError) as err:
         return failed_figures(page, form_factor, f"{type(err).__name__}: {err}"[:300])
-    note = f"; lowered by {', '.join(sorted(reasons))}" if reasons else ""
+    reasons = sorted(
+        {
+            audit
+            for report in reports
+            for category in CATEGORIES[1:]
+            if category in report["categories"]
+            for audit in failing_audits(report, category)
+        }
+    )
+    note = f"; lowered by {', '.join(reasons)}" if reasons else ""
     return page_figures(page, form_factor, summaries, note)
 
 
@@ -285,12 +279,24 @@ def measure(work: Path, site: Path = SITE, runs: int = 3) -> list[Figure]:
 
     Pages run one after another; each performance figure is the median of ``runs`` runs.
     """
-    if runs < 1:
-        raise ValueError(f"measure: runs must be at least 1, got {runs}")
-    figures: list[Figure] = []
+    folder = work / "lighthouse"
+    pages = site_pages(site)
     with serve(site) as base:
-        for page in site_pages(site):
-            for form_factor in FORM_FACTORS:
-                output = work / "lighthouse" / f"{Path(page).stem}-{form_factor}.json"
-                figures += measure_page(base + page, form_factor, output, runs)
+        planned = plan_runs(base, pages, runs, folder)
+        run_lighthouse(planned, folder)
+    figures: list[Figure] = []
+    for page in pages:
+        for form_factor in FORM_FACTORS:
+            outputs = [
+                Path(run["output"])
+                for run in planned
+                if run["page"] == page and run["formFactor"] == form_factor
+            ]
+            try:
+                reports = [json.loads(output.read_text()) for output in outputs]
+            except (OSError, ValueError) as err:  # the driver stopped before this page
+                error = f"{type(err).__name__}: {err}"[:300]
+                figures += failed_figures(page, form_factor, error)
+                continue
+            figures += page_result(page, form_factor, reports)
     return figures

@@ -440,28 +440,45 @@ def test_page_figures_are_medians_with_the_targets_and_one_run_of_fixed_scores()
     assert figures["04_gans mobile: page weight"].unit == "MB"
 
 
-def test_a_page_that_fails_to_load_fails_its_targets(monkeypatch, tmp_path):
-    def unreachable(*args, **kwargs):
-        raise RuntimeError("lighthouse exited 1: Unable to connect to Chrome")
-
-    monkeypatch.setattr(lighthouse, "run_lighthouse", unreachable)
-    figures = lighthouse.measure_page(
-        "http://127.0.0.1:1/lectures/index.html", "desktop", tmp_path / "r.json", 3
+def test_a_page_lighthouse_could_not_load_fails_its_targets():
+    failed = {
+        "requestedUrl": "x",
+        "runtimeError": {"code": "DRIVER_ERROR", "message": ""},
+    }
+    figures = lighthouse.page_result(
+        "lectures/index.html", "desktop", [LIGHTHOUSE_REPORT, failed]
     )
     assert [f.name for f in figures] == [
         f"index desktop: {c}" for c in lighthouse.CATEGORIES
     ]
-    assert all(f.met is False and "Chrome" in f.error for f in figures)
+    assert all(f.met is False and "DRIVER_ERROR" in f.error for f in figures)
 
 
-def test_lighthouse_desktop_run_uses_the_desktop_preset_and_no_outside_host():
-    mobile = lighthouse.lighthouse_command("http://x/", "mobile", Path("m.json"))
-    desktop = lighthouse.lighthouse_command("http://x/", "desktop", Path("d.json"))
-    assert "--preset=desktop" in desktop and "--preset=desktop" not in mobile
-    flags = next(a for a in mobile if a.startswith("--chrome-flags="))
-    assert "MAP * ~NOTFOUND" in flags and "EXCLUDE 127.0.0.1" in flags
-    with pytest.raises(ValueError, match="form_factor must be one of"):
-        lighthouse.lighthouse_command("http://x/", "tablet", Path("t.json"))
+def test_lighthouse_runs_page_after_page_and_audits_everything_on_the_first(tmp_path):
+    pages = ["lectures/index.html", "lectures/02_autoencoders.html"]
+    runs = lighthouse.plan_runs("http://127.0.0.1:1/", pages, 3, tmp_path)
+    assert [(r["page"], r["formFactor"]) for r in runs] == [
+        (page, form_factor)
+        for page in pages
+        for form_factor in ("mobile", "desktop")
+        for _ in range(3)
+    ]
+    assert [len(r["categories"]) for r in runs[:3]] == [4, 1, 1]
+    assert runs[1]["categories"] == ["performance"]
+    assert len({r["output"] for r in runs}) == len(runs), "a report overwrote another"
+    with pytest.raises(ValueError, match="runs must be at least 1"):
+        lighthouse.plan_runs("http://127.0.0.1:1/", pages, 0, tmp_path)
+
+
+def test_lighthouse_browser_resolves_no_outside_host():
+    rules = next(f for f in lighthouse.CHROME_FLAGS if "host-resolver-rules" in f)
+    assert "MAP * ~NOTFOUND" in rules and "EXCLUDE 127.0.0.1" in rules
+
+
+def test_missing_lighthouse_says_how_to_install_it(monkeypatch, tmp_path):
+    monkeypatch.setattr(lighthouse, "NODE_MODULES", tmp_path / "node_modules")
+    with pytest.raises(FileNotFoundError, match="npm ci --prefix benchmarks"):
+        lighthouse.run_lighthouse([], tmp_path)
 
 
 def test_site_is_served_gzipped_as_a_static_host_serves_it(tmp_path):
