@@ -4,6 +4,7 @@
 // the arguments of Plotly.newPlot. plotly.js (1.75 MB, and about a second of drawing for
 // a 3-D scatter) is fetched once, when the first chart is within a screen of being seen:
 // a reader who never scrolls to a chart never pays for it, and the text paints first.
+// On a phone a chart's legend goes under the plot and its title gets a smaller type.
 (() => {
   "use strict";
   const script = document.currentScript;
@@ -23,9 +24,24 @@
     return library;
   }
 
+  // Narrower than this, a legend beside the plot leaves the plot too little room.
+  const NARROW_PX = 500;
+
   function draw(div) {
-    const figure = JSON.parse(div.nextElementSibling.textContent);
-    return loadPlotly().then((Plotly) => Plotly.newPlot(div, ...figure));
+    const [data, layout, config] = JSON.parse(div.nextElementSibling.textContent);
+    if (div.clientWidth < NARROW_PX && layout.title && layout.title.text) {
+      // a phone: the title in a smaller type, so that it fits
+      layout.title = { ...layout.title, font: { size: 14, ...layout.title.font } };
+    }
+    if (div.clientWidth < NARROW_PX && layout.showlegend !== false) {
+      // a phone: the legend goes under the plot, its entries side by side
+      layout.legend = {
+        ...layout.legend,
+        orientation: "h",
+        ...{ x: 0, xanchor: "left", yref: "container", y: 0, yanchor: "bottom" },
+      };
+    }
+    return loadPlotly().then((Plotly) => Plotly.newPlot(div, data, layout, config));
   }
 
   function start() {
