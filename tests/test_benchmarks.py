@@ -507,3 +507,19 @@ def test_site_is_served_gzipped_as_a_static_host_serves_it(tmp_path):
 def test_site_pages_says_to_build_the_book_first(tmp_path):
     with pytest.raises(FileNotFoundError, match="make book"):
         lighthouse.site_pages(tmp_path)
+
+
+def test_a_report_left_by_an_earlier_benchmark_is_never_read_as_new(
+    monkeypatch, tmp_path
+):
+    (tmp_path / "node_modules" / "lighthouse").mkdir(parents=True)
+    monkeypatch.setattr(lighthouse, "NODE_MODULES", tmp_path / "node_modules")
+    monkeypatch.setattr(  # a driver that stops before writing any report
+        lighthouse.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0)
+    )
+    runs = lighthouse.plan_runs(
+        "http://127.0.0.1:1/", ["lectures/index.html"], 1, tmp_path
+    )
+    Path(runs[0]["output"]).write_text(json.dumps(LIGHTHOUSE_REPORT))
+    lighthouse.run_lighthouse(runs, tmp_path)
+    assert not Path(runs[0]["output"]).exists()
