@@ -77,8 +77,15 @@ test-fast: $(STAMP)  ## only the unit tests
 lint: $(STAMP)  ## check the Python files and notebooks with ruff (rules in pyproject.toml)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-bench: $(STAMP)  ## measure speed and memory; writes benchmarks/results.json
+# Lighthouse for the benchmark's site section, pinned by benchmarks/package-lock.json
+# (npm's own packages only: no install scripts, no browser download; Debian's Chromium).
+LIGHTHOUSE := benchmarks/node_modules/.bin/lighthouse
+$(LIGHTHOUSE): benchmarks/package.json benchmarks/package-lock.json
+	npm ci --prefix benchmarks --ignore-scripts --no-audit --no-fund
+	touch $@
+
+bench: $(STAMP) $(LIGHTHOUSE)  ## measure speed, memory and page loads (Lighthouse); writes benchmarks/results.json
 	$(BIN)/python -m benchmarks
 
 clean:  ## remove the build and the virtual environment
-	rm -rf _build .nbmake $(VENV)
+	rm -rf _build .nbmake $(VENV) benchmarks/node_modules

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import torch
 
-from benchmarks import commands, faces, gan_steps, imports, notebooks
+from benchmarks import commands, faces, gan_steps, imports, lighthouse, notebooks
 from benchmarks.results import (
     Figure,
     build_results,
@@ -32,7 +32,7 @@ from utils.runtime import get_device
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "benchmarks" / ".work"
 RESULTS = ROOT / "benchmarks" / "results.json"
-SECTIONS = ("notebooks", "book", "test", "faces", "gan", "imports")
+SECTIONS = ("notebooks", "book", "test", "faces", "gan", "imports", "site")
 NOTEBOOK_TARGETS_S = {"smoke": 30.0, "cpu": 180.0}
 # The module that reads each notebook's printed quality figures (``figures(execution)``).
 QUALITY = {
@@ -76,6 +76,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="cpu",
         choices=("smoke", "cpu", "gpu"),
         help="profile of the book builds (default cpu)",
+    )
+    parser.add_argument(
+        "--site",
+        type=Path,
+        default=lighthouse.SITE,
+        help="the built site that Lighthouse measures (default _build/html: make book)",
     )
     parser.add_argument(
         "--out",
@@ -238,6 +244,11 @@ def main(argv: list[str] | None = None) -> int:
             )
     if "imports" in args.only:
         run.section("import time", lambda: imports.measure(repeat=args.repeat))
+    if "site" in args.only:
+        run.section(
+            f"Lighthouse on every page of {args.site}",
+            lambda: lighthouse.measure(WORK, args.site, runs=args.repeat),
+        )
 
     options = {
         "quick": args.quick,
@@ -245,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         "repeat_slow": slow,
         "sections": args.only,
         "book_profile": args.book_profile,
+        "site": os.path.relpath(args.site, ROOT),
     }
     document = build_results(run.figures, options, ROOT)
     document["machine"]["load_average_at_start"] = load_at_start

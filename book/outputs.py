@@ -1,7 +1,13 @@
 """How the book draws notebook outputs: plotly figures and matplotlib animations.
 
 - plotly figures (plotly 7 leaves only ``application/vnd.plotly.v1+json`` in a notebook)
-  are drawn with one copy of plotly.js served from ``_static``;
+  are drawn with plotly.js's official ``gl3d`` partial bundle (the 2-D and 3-D scatters
+  the book draws, 1.75 MB instead of 4.7 MB), vendored in ``book/static/plotly/`` and so
+  copied into ``_static`` once per site. Pages with a chart load the small
+  ``book/static/course-plotly.js``, deferred; it fetches plotly.js and draws each chart
+  when the chart comes near the screen, so the text paints first and a reader who never
+  scrolls to a chart never pays for it. A chart is as wide as the page, up to the width
+  its figure asks for, so it fits a phone;
 - ``anim.to_jshtml()`` loses the CDN stylesheet it links (the theme's own icons draw the
   animation buttons);
 - every chart and animation is named for screen readers: a plotly chart is a
@@ -15,11 +21,9 @@ The two ``*MimeRenderer`` classes are myst-nb plugins, registered as entry point
 
 from __future__ import annotations
 
-import filecmp
 import hashlib
 import json
 import re
-import shutil
 from dataclasses import replace
 from html import escape
 from pathlib import Path
@@ -27,10 +31,19 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
+
+LOGGER = logging.getLogger(__name__)
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PLOTLY_CLASS = "course-plotly"
 HTML_BUILDERS = ("html", "dirhtml", "singlehtml")
+# npm's plotly.js-gl3d-dist-min, vendored with its licence (book/static/plotly/README.md),
+# and the script that loads it and draws the charts (both under book/static).
+PLOTLY_JS = "plotly/plotly-gl3d.min.js"
+CHART_LOADER_JS = "course-plotly.js"
+PLOTLY_JS_FILE = Path(__file__).resolve().parent / "static" / PLOTLY_JS
+_BUNDLE_VERSION = re.compile(r"plotly\.js \(gl3d - minified\) v(\d+)\.(\d+)\.(\d+)")
 # matplotlib's jshtml template links Font Awesome 4 from a CDN for its buttons.
 _CDN_STYLESHEET = re.compile(
     r'<link\s+rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*"\s*/?>'
@@ -81,32 +94,61 @@ def name_animation(html: str, name: str) -> str:
 # -- plotly figures with the site's own plotly.js -----------------------------------------
 
 
-def plotly_js_name() -> str:
-    """Return the file name under ``_static`` of the installed plotly.js."""
+def bundle_version(path: Path = PLOTLY_JS_FILE) -> str:
+    """Return the version that the vendored plotly.js bundle's header names, e.g. "4.1.1"."""
+    with path.open(encoding="utf-8") as bundle:
+        match = _BUNDLE_VERSION.search(bundle.read(500))
+    if match is None:
+        raise ValueError(
+            f"bundle_version: {path} must start with plotly.js's gl3d header "
+            "'plotly.js (gl3d - minified) vX.Y.Z', got none"
+        )
+    return ".".join(match.groups())
+
+
+def check_plotly_bundle(app: Sphinx) -> None:
+    """Warn (an error under -W) when the vendored plotly.js is not plotly.py's major version.
+
+    plotly.py writes figures for the plotly.js it bundles; another major version of the
+    library may not draw them.
+    """
+    import plotly
     from plotly.offline import get_plotlyjs_version
 
-    return f"plotly-{get_plotlyjs_version()}.min.js"
+    vendored, expected = bundle_version(), get_plotlyjs_version()
+    if vendored.split(".")[0] != expected.split(".")[0]:
+        LOGGER.warning(
+            "book/static/%s is plotly.js %s but plotly.py %s writes figures for "
+            "plotly.js %s: vendor the gl3d bundle of that version "
+            "(book/static/plotly/README.md)",
+            PLOTLY_JS,
+            vendored,
+            plotly.__version__,
+            expected,
+        )
 
 
 def plotly_figure_html(figure: dict[str, Any], div_id: str, name: str = "") -> str:
-    """Return a div and a script that draw ``figure`` (plotly's JSON) with ``Plotly.newPlot``.
+    """Return a div and the JSON of ``Plotly.newPlot``'s arguments that draw ``figure`` in it.
 
-    A ``name`` makes the div a figure with that accessible name (not ``role="img"``: the
-    chart's buttons must stay reachable inside it).
+    ``course-plotly.js`` draws the div from the JSON that follows it. A figure's fixed
+    ``width`` becomes the div's ``max-width``: the chart fills a narrower page and
+    follows its resizing (``responsive``). A ``name`` makes the div a figure with that
+    accessible name (not ``role="img"``: the chart's buttons must stay reachable inside).
     """
-    layout = figure.get("layout", {})
+    layout = dict(figure.get("layout", {}))
     config = {"responsive": True, "displaylogo": False, **figure.get("config", {})}
     height = f"{layout['height']}px" if "height" in layout else "525px"
-    width = f"{layout['width']}px" if "width" in layout else "100%"
-    args = ", ".join(
-        # "<" only occurs inside JSON strings, where \u003c is the same character.
-        json.dumps(part, separators=(",", ":")).replace("<", "\\u003c")
-        for part in (figure.get("data", []), layout, config)
-    )
+    width = layout.pop("width", None)
+    max_width = f" max-width:{width}px;" if width else ""
+    arguments = [figure.get("data", []), layout, config]
+    # "<" only occurs inside JSON strings, where \u003c is the same character.
+    text = json.dumps(arguments, separators=(",", ":")).replace("<", "\\u003c")
     label = f' role="figure" aria-label="{escape(name)}"' if name else ""
     return (
-        f'<div id="{div_id}" class="plotly-graph-div"{label} style="height:{height}; width:{width};"></div>\n'
-        f'<script type="text/javascript">Plotly.newPlot("{div_id}", {args});</script>\n'
+        f'<div id="{div_id}" class="plotly-graph-div"{label} '
+        f'style="height:{height}; width:100%;{max_width}"></div>\n'
+        f'<script type="application/json">{text}</script>\n'
     )
 
 
@@ -145,23 +187,16 @@ def add_plotly_script(
     context: dict,
     doctree: nodes.document | None,
 ) -> None:
-    """Load the site's plotly.js on the pages that draw a plotly figure, and only there."""
+    """Load the chart loader, deferred, on the pages that draw a plotly figure only."""
     if doctree is not None and any(
         PLOTLY_CLASS in node["classes"] for node in doctree.findall(nodes.raw)
     ):
-        app.add_js_file(plotly_js_name())
-
-
-def copy_plotly_js(app: Sphinx, exception: Exception | None) -> None:
-    """Copy plotly.js from the installed plotly package into the site's ``_static`` once."""
-    if exception is not None or app.builder.format != "html":
-        return
-    import plotly
-
-    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    target = Path(app.outdir) / "_static" / plotly_js_name()
-    if not target.exists() or not filecmp.cmp(source, target, shallow=True):
-        shutil.copyfile(source, target)
+        # data-plotly: where plotly.js is, relative to the loader (both in _static)
+        app.add_js_file(
+            CHART_LOADER_JS,
+            loading_method="defer",
+            **{"data-plotly": f"{PLOTLY_JS}?v={bundle_version()}"},
+        )
 
 
 # -- matplotlib animations --------------------------------------------------------------

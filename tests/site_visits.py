@@ -90,6 +90,34 @@ RECORD_JS = """() => ({
            .filter(img => !img.closest('.animation')).length),
   dropdowns: document.querySelectorAll('.admonition.dropdown').length,
 })"""
+# The window of the visits, and a phone's (an iPhone 12-15 is 390 px wide).
+DESKTOP = (1280, 900)
+PHONE = (390, 844)
+# Every drawn chart as wide as its box, or narrower (plotly redraws on a resize).
+CHARTS_FIT_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .every(div => Array.from(div.querySelectorAll('.main-svg'))
+    .every(svg => svg.getBoundingClientRect().width <= div.clientWidth + 1))"""
+# How far the page scrolls sideways, and the elements of the article that cross the
+# screen's right edge (outermost only), but for code and formulas inside their own
+# scrolling box.
+OVERFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const article = document.querySelector('.bd-article');
+  // code and formulas scroll sideways inside their own box, which fits the screen
+  const scrolls = el => el.closest('pre, mjx-container') !== null;
+  const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (el.classList.length ? '.' + Array.from(el.classList).slice(0, 3).join('.') : '');
+  const out = [];
+  for (const el of article ? article.querySelectorAll('*') : []) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1 || scrolls(el)) continue;
+    if (out.some(o => o.el.contains(el))) continue;
+    out.push({el, text: `${describe(el)}: ${Math.round(box.width)} px wide, ` +
+                        `right edge at ${Math.round(box.right)} px`});
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, width,
+          stickingOut: out.map(o => o.text)};
+}"""
 # axe-core: the rules of WCAG 2.1 levels A and AA (experimental ones included, e.g.
 # label-content-name-mismatch); a serious or critical violation of any fails its page.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -177,7 +205,8 @@ class Tab:
         self.base = base
         self.visit = Visit()
         context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, service_workers="block"
+            viewport={"width": DESKTOP[0], "height": DESKTOP[1]},
+            service_workers="block",
         )
         self.page = page = context.new_page()
         page.on("request", self._on_request)
@@ -290,6 +319,32 @@ def try_scatter_3d(page) -> dict:
     }
 
 
+def draw_charts(page) -> list[dict]:
+    """Scroll to each plotly chart in turn; return whether each was drawn (course-plotly.js
+    draws a chart, fetching plotly.js first, when it comes near the screen)."""
+    drawn = []
+    charts = page.locator(".course-plotly .plotly-graph-div")
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        chart.scroll_into_view_if_needed()
+        try:
+            page.wait_for_function(
+                "div => div.querySelector('.main-svg') !== null",
+                arg=chart.element_handle(),
+                timeout=20_000,
+            )
+            drawn.append({"id": chart.get_attribute("id"), "drawn": True})
+        except PlaywrightError as error:
+            drawn.append(
+                {
+                    "id": chart.get_attribute("id"),
+                    "drawn": False,
+                    "error": error.message.splitlines()[0],
+                }
+            )
+    return drawn
+
+
 def try_dropdown(page) -> dict:
     """Open the page's first answer dropdown; return whether its answer was hidden, then shown."""
     dropdown = page.locator(".admonition.dropdown").first
@@ -307,12 +362,30 @@ def try_dropdown(page) -> dict:
     return {"hidden_before": hidden_before, "shown_after": True}
 
 
+def overflow_at(page, width: int = PHONE[0]) -> dict:
+    """Show the page ``width`` px wide; return how far it scrolls sideways and what sticks out.
+
+    What sticks out: elements of the article whose box crosses the screen's right edge
+    (a box that the reader would scroll sideways to see), except code and formulas,
+    which scroll inside their own box. Drawn charts get time to follow the new width.
+    """
+    page.set_viewport_size({"width": width, "height": PHONE[1]})
+    try:
+        page.wait_for_function(CHARTS_FIT_JS, timeout=10_000)
+    except PlaywrightError:
+        pass  # reported below as what sticks out
+    result = page.evaluate(OVERFLOW_JS)
+    page.set_viewport_size({"width": DESKTOP[0], "height": DESKTOP[1]})
+    return result
+
+
 def visit_page(tab: Tab, axe, name: str, screenshots: bool) -> Visit:
     """Load page ``name`` in ``tab``, read it, try what it shows, run axe-core; return the Visit."""
     page, record = tab.open(name)
     record.record = page.evaluate(RECORD_JS)
     if name in ANIMATED:
         record.record["animationProblems"] = try_animations(page)
+    record.record["chartsDrawn"] = draw_charts(page)
     if name == SCATTER_3D_PAGE:
         record.record["scatter3d"] = try_scatter_3d(page)
     if record.record["dropdowns"]:
@@ -323,6 +396,7 @@ def visit_page(tab: Tab, axe, name: str, screenshots: bool) -> Visit:
     errors, failed = list(record.errors), list(record.failed)
     record.violations = accessibility_violations(page, axe)
     record.errors, record.failed = errors, failed
+    record.record["phone"] = overflow_at(page)
     if screenshots:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(

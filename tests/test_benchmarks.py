@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import subprocess
+import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -14,7 +16,14 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 
 from benchmarks import __main__ as cli  # noqa: E402
-from benchmarks import commands, denoiser, faces, imports, notebooks  # noqa: E402
+from benchmarks import (  # noqa: E402
+    commands,
+    denoiser,
+    faces,
+    imports,
+    lighthouse,
+    notebooks,
+)
 from benchmarks.results import (  # noqa: E402,E501
     Figure,
     build_results,
@@ -349,3 +358,158 @@ def test_peak_memory_is_the_processs_own_high_water_mark(tmp_path):
     )
     assert peak_rss_mib(status) == 2.0
     assert peak_rss_mib(tmp_path / "missing") > 1  # falls back to ru_maxrss
+
+
+# -- Lighthouse (benchmarks/lighthouse.py) ------------------------------------------------
+
+# Trimmed from a real Lighthouse 13.5 report: the keys the summariser reads, unchanged.
+LIGHTHOUSE_REPORT = json.loads(
+    (Path(__file__).parent / "data" / "lighthouse_report.json").read_text()
+)
+
+
+def test_lighthouse_summary_has_the_four_scores_and_the_metrics_in_their_units():
+    summary = lighthouse.summarise(LIGHTHOUSE_REPORT)
+    audits = LIGHTHOUSE_REPORT["audits"]
+    assert summary["performance"] == 0.53 and summary["seo"] == 0.9
+    assert summary["accessibility"] == summary["best-practices"] == 1.0
+    fcp = audits["first-contentful-paint"]["numericValue"]
+    assert summary["first contentful paint"] == pytest.approx(fcp / 1000)  # s
+    tbt = audits["total-blocking-time"]["numericValue"]
+    assert summary["total blocking time"] == pytest.approx(tbt)  # ms
+    assert summary["page weight"] == pytest.approx(3.855112)  # MB
+
+
+def test_lighthouse_summary_of_a_performance_only_run_has_no_other_scores():
+    report = json.loads(json.dumps(LIGHTHOUSE_REPORT))
+    report["categories"] = {"performance": report["categories"]["performance"]}
+    summary = lighthouse.summarise(report)
+    assert "performance" in summary and "seo" not in summary
+
+
+def test_lighthouse_summary_names_a_page_lighthouse_could_not_load():
+    report = {**LIGHTHOUSE_REPORT, "runtimeError": {"code": "NO_FCP", "message": "x"}}
+    with pytest.raises(ValueError, match="NO_FCP"):
+        lighthouse.summarise(report)
+
+
+def test_lighthouse_summary_refuses_a_category_without_a_score():
+    report = json.loads(json.dumps(LIGHTHOUSE_REPORT))
+    report["categories"]["seo"]["score"] = None
+    with pytest.raises(ValueError, match="'seo' has no score"):
+        lighthouse.summarise(report)
+
+
+def test_failing_audits_name_what_lowers_a_score():
+    # the page of the report had no meta description (issue 23)
+    assert lighthouse.failing_audits(LIGHTHOUSE_REPORT, "seo") == ["meta-description"]
+    assert lighthouse.failing_audits(LIGHTHOUSE_REPORT, "accessibility") == []
+
+
+def test_lighthouse_targets_are_the_issues():
+    targets = lighthouse.TARGETS
+    assert targets[("performance", "desktop")] == 0.9
+    assert targets[("performance", "mobile")] == 0.6
+    for category in ("accessibility", "best-practices", "seo"):
+        assert targets[(category, "mobile")] == targets[(category, "desktop")] == 1.0
+
+
+def test_page_figures_are_medians_with_the_targets_and_one_run_of_fixed_scores():
+    first = lighthouse.summarise(LIGHTHOUSE_REPORT)
+    metrics = {name for name, _, _ in lighthouse.METRICS.values()}
+    fast = {k: v for k, v in first.items() if k in metrics}
+    runs = [first, {**fast, "performance": 0.7}, {**fast, "performance": 0.65}]
+    figures = {
+        f.name: f
+        for f in lighthouse.page_figures("lectures/04_gans.html", "mobile", runs, "")
+    }
+    performance = figures["04_gans mobile: performance"]
+    assert performance.value == 0.65 and performance.met  # median of 0.53, 0.7, 0.65
+    seo = figures["04_gans mobile: seo"]
+    assert seo.samples == [0.9] and seo.target == 1.0 and seo.met is False
+    assert figures["04_gans mobile: page weight"].unit == "MB"
+
+
+def test_a_page_lighthouse_could_not_load_fails_its_targets():
+    failed = {
+        "requestedUrl": "x",
+        "runtimeError": {"code": "DRIVER_ERROR", "message": ""},
+    }
+    figures = lighthouse.page_result(
+        "lectures/index.html", "desktop", [LIGHTHOUSE_REPORT, failed]
+    )
+    assert [f.name for f in figures] == [
+        f"index desktop: {c}" for c in lighthouse.CATEGORIES
+    ]
+    assert all(f.met is False and "DRIVER_ERROR" in f.error for f in figures)
+
+
+def test_lighthouse_runs_page_after_page_and_audits_everything_on_the_first(tmp_path):
+    pages = ["lectures/index.html", "lectures/02_autoencoders.html"]
+    runs = lighthouse.plan_runs("http://127.0.0.1:1/", pages, 3, tmp_path)
+    assert [(r["page"], r["formFactor"]) for r in runs] == [
+        (page, form_factor)
+        for page in pages
+        for form_factor in ("mobile", "desktop")
+        for _ in range(3)
+    ]
+    assert [len(r["categories"]) for r in runs[:3]] == [4, 1, 1]
+    assert runs[1]["categories"] == ["performance"]
+    assert len({r["output"] for r in runs}) == len(runs), "a report overwrote another"
+    with pytest.raises(ValueError, match="runs must be at least 1"):
+        lighthouse.plan_runs("http://127.0.0.1:1/", pages, 0, tmp_path)
+
+
+def test_lighthouse_browser_resolves_no_outside_host():
+    rules = next(f for f in lighthouse.CHROME_FLAGS if "host-resolver-rules" in f)
+    assert "MAP * ~NOTFOUND" in rules and "EXCLUDE 127.0.0.1" in rules
+
+
+def test_missing_lighthouse_says_how_to_install_it(monkeypatch, tmp_path):
+    monkeypatch.setattr(lighthouse, "NODE_MODULES", tmp_path / "node_modules")
+    with pytest.raises(FileNotFoundError, match="npm ci --prefix benchmarks"):
+        lighthouse.run_lighthouse([], tmp_path)
+
+
+def test_site_is_served_gzipped_as_a_static_host_serves_it(tmp_path):
+    (tmp_path / "lectures").mkdir()
+    page = tmp_path / "lectures" / "index.html"
+    page.write_text("<p>" + "text " * 2000 + "</p>")
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG not text")
+    with lighthouse.serve(tmp_path) as base:
+        request = urllib.request.Request(
+            base + "lectures/index.html", headers={"Accept-Encoding": "gzip"}
+        )
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert gzip.decompress(response.read()) == page.read_bytes()
+        with urllib.request.urlopen(base + "lectures/index.html") as response:
+            assert response.headers["Content-Encoding"] is None  # not asked for
+            assert response.read() == page.read_bytes()
+        request = urllib.request.Request(
+            base + "logo.png", headers={"Accept-Encoding": "gzip"}
+        )
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] is None
+    assert lighthouse.site_pages(tmp_path) == ["lectures/index.html"]
+
+
+def test_site_pages_says_to_build_the_book_first(tmp_path):
+    with pytest.raises(FileNotFoundError, match="make book"):
+        lighthouse.site_pages(tmp_path)
+
+
+def test_a_report_left_by_an_earlier_benchmark_is_never_read_as_new(
+    monkeypatch, tmp_path
+):
+    (tmp_path / "node_modules" / "lighthouse").mkdir(parents=True)
+    monkeypatch.setattr(lighthouse, "NODE_MODULES", tmp_path / "node_modules")
+    monkeypatch.setattr(  # a driver that stops before writing any report
+        lighthouse.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0)
+    )
+    runs = lighthouse.plan_runs(
+        "http://127.0.0.1:1/", ["lectures/index.html"], 1, tmp_path
+    )
+    Path(runs[0]["output"]).write_text(json.dumps(LIGHTHOUSE_REPORT))
+    lighthouse.run_lighthouse(runs, tmp_path)
+    assert not Path(runs[0]["output"]).exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import hashlib
 import json
 import os
 import re
@@ -134,17 +135,76 @@ def test_build_kernels_log_errors_only_and_freeze_their_heap_at_exit(
 # -- plotly ---------------------------------------------------------------------------------
 
 
-def test_plotly_output_becomes_a_div_drawn_by_the_sites_plotly_js():
+def chart_parts(html: str) -> tuple[str, list]:
+    """Return a chart's div tag and the Plotly.newPlot arguments of its JSON script."""
+    div = re.search(r"<div [^>]*>", html).group(0)
+    text = re.search(r'<script type="application/json">(.*)</script>', html, re.S)
+    return div, json.loads(text.group(1))
+
+
+def test_plotly_output_becomes_a_div_followed_by_its_figures_json():
     data = MimeData(outputs.PLOTLY_MIME, FIGURE)
     [node] = outputs.PlotlyMimeRenderer.handle_mime(fake_renderer(), data, False)
     html = node.astext()
-    div_id = re.search(r'<div id="([\w-]+)"', html).group(1)
-    assert f'Plotly.newPlot("{div_id}", ' in html
-    assert "height:400px" in html
+    div, (traces, layout, config) = chart_parts(html)
+    assert 'class="plotly-graph-div"' in div and "height:400px" in div
+    assert traces == FIGURE["data"] and layout == FIGURE["layout"]
+    assert config["responsive"] is True
     assert "</script>" not in html.split("<script", 1)[1][: -len("</script>\n")], (
         "unescaped </script>"
     )
     assert outputs.PLOTLY_CLASS in node["classes"]
+
+
+def test_plotly_chart_of_a_fixed_width_shrinks_with_the_page_up_to_that_width():
+    figure = {**FIGURE, "layout": {"height": 450, "width": 600}}
+    [node] = outputs.PlotlyMimeRenderer.handle_mime(
+        fake_renderer(), MimeData(outputs.PLOTLY_MIME, figure), False
+    )
+    div, (_, layout, _) = chart_parts(node.astext())
+    style = re.search(r'style="([^"]*)"', div).group(1)
+    assert "width:100%" in style and "max-width:600px" in style
+    assert "height:450px" in style
+    assert "width" not in layout, "plotly would draw the chart 600 px wide again"
+
+
+def test_chart_loader_loads_deferred_only_on_pages_with_a_chart():
+    added = []
+    app = SimpleNamespace(add_js_file=lambda name, **kw: added.append((name, kw)))
+    chart = new_document("page", get_default_settings(Parser))
+    chart += nodes.raw("", "<div></div>", format="html", classes=[outputs.PLOTLY_CLASS])
+    text = new_document("text", get_default_settings(Parser))
+    text += nodes.paragraph("", "no chart")
+    for doctree in (chart, text, None):
+        outputs.add_plotly_script(app, "page", "page.html", {}, doctree)
+    [(name, attributes)] = added
+    assert name == outputs.CHART_LOADER_JS
+    assert attributes["loading_method"] == "defer"
+    assert attributes["data-plotly"].startswith(outputs.PLOTLY_JS + "?v=")
+    for path in (outputs.CHART_LOADER_JS, outputs.PLOTLY_JS):
+        assert (page.STATIC_DIR / path).is_file(), f"{path} is not in book/static"
+
+
+def test_vendored_plotly_js_is_the_gl3d_bundle_of_plotly_pys_major_version():
+    from plotly.offline import get_plotlyjs_version
+
+    vendored = outputs.bundle_version()
+    assert vendored.split(".")[0] == get_plotlyjs_version().split(".")[0]
+    assert (
+        (outputs.PLOTLY_JS_FILE.parent / "LICENSE")
+        .read_text()
+        .startswith("MIT License")
+    )
+    readme = (outputs.PLOTLY_JS_FILE.parent / "README.md").read_text()
+    digest = hashlib.sha256(outputs.PLOTLY_JS_FILE.read_bytes()).hexdigest()
+    assert f"plotly.js-gl3d-dist-min@{vendored}" in readme and digest in readme
+
+
+def test_bundle_version_names_a_file_without_plotlys_header(tmp_path):
+    bundle = tmp_path / "plotly.min.js"
+    bundle.write_text("/* some other library */")
+    with pytest.raises(ValueError, match="gl3d header"):
+        outputs.bundle_version(bundle)
 
 
 def test_plotly_chart_is_a_figure_named_by_its_title():

@@ -181,6 +181,55 @@ def test_code_cells_do_not_scroll_sideways_at_1280px(visits, name):
     assert visits(name).record["wideCode"] == [], "wrap these lines at 88 characters"
 
 
+@pytest.mark.parametrize("name", PAGES)
+def test_page_fits_a_phone_screen_390px_wide(visits, name):
+    phone = visits(name).record["phone"]
+    assert phone["stickingOut"] == [], "wider than the screen at 390 px"
+    assert phone["scrollWidth"] <= phone["width"], "the page scrolls sideways"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_chart_is_drawn_when_scrolled_to(visits, name):
+    visit = visits(name)
+    drawn = visit.record["chartsDrawn"]
+    assert [chart["id"] for chart in drawn] == [
+        chart["id"] for chart in visit.record["charts"]
+    ]
+    assert [chart for chart in drawn if not chart["drawn"]] == []
+    assert visit.errors == []
+
+
+def head_tags(html: str, tag: str) -> list[str]:
+    """Return the opening ``<tag ...>`` tags of a page's HTML."""
+    return re.findall(rf"<{tag}\b[^>]*>", html)
+
+
+def test_every_page_has_its_own_meta_description(site):
+    descriptions = {}
+    for name in PAGES:
+        html = (site / f"{name}.html").read_text()
+        found = [
+            re.search(r'content="([^"]*)"', tag).group(1)
+            for tag in head_tags(html, "meta")
+            if 'name="description"' in tag
+        ]
+        assert len(found) == 1, f"{name}: {len(found)} meta descriptions"
+        descriptions[name] = found[0]
+    short = {name: d for name, d in descriptions.items() if len(d) < 50}
+    assert short == {}, "a description says in a sentence or two what the page is"
+    assert len(set(descriptions.values())) == len(PAGES), "two pages share one"
+
+
+def test_mathjax_loads_only_on_pages_with_math(site):
+    wrong = []
+    for path in sorted(site.rglob("*.html")):
+        html = path.read_text()
+        loads = any("mathjax" in tag for tag in head_tags(html, "script"))
+        if loads != ('class="math' in html):
+            wrong.append(f"{path.relative_to(site)}: loads MathJax: {loads}")
+    assert wrong == []
+
+
 def test_alt_text_checks_catch_file_paths_and_blanks():
     assert is_file_path("../_images/fdee4c0a.png", "../_images/fdee4c0a.png")
     assert is_file_path("fdee4c0a.png", "../_images/fdee4c0a.png")
@@ -337,12 +386,21 @@ def test_notebook_page_was_executed_with_the_smoke_profile(visits, name):
 # -- figures --------------------------------------------------------------------------------
 
 
-def test_plotly_js_is_served_once_not_embedded_or_from_a_cdn(site):
-    copies = list((site / "_static").glob("plotly-*.min.js"))
-    assert len(copies) == 1
+def test_plotly_js_is_served_once_and_only_pages_with_a_chart_load_it_deferred(site):
+    copies = list(site.rglob("plotly-gl3d*.js"))
+    assert [p.relative_to(site).as_posix() for p in copies] == [
+        "_static/plotly/plotly-gl3d.min.js"
+    ]
     pages = list(site.rglob("*.html"))
-    uses = [page for page in pages if copies[0].name in page.read_text()]
-    assert uses, "no page loads plotly.js"
+    with_charts = [p for p in pages if "course-plotly" in p.read_text()]
+    assert with_charts, "no page draws a chart"
+    for page in pages:
+        scripts = head_tags(page.read_text(), "script")
+        loaders = [tag for tag in scripts if "course-plotly.js" in tag]
+        assert len(loaders) == (page in with_charts), page.name
+        # nothing of plotly's may hold up the first paint
+        assert all("defer" in tag for tag in loaders), loaders
+        assert not any(re.search(r'src="[^"]*plotly-gl3d', tag) for tag in scripts)
     assert all(page.stat().st_size < copies[0].stat().st_size / 2 for page in pages)
 
 
