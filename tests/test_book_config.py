@@ -71,7 +71,12 @@ def test_extensions_named_in_the_config_are_importable():
 
 def test_site_address_of_the_link_previews_is_github_pages_of_the_repository():
     # .github/workflows/book.yml publishes the site with GitHub Pages
-    owner, repo = REPO_URL.removeprefix("https://github.com/").strip("/").split("/")
+    owner, repo = (
+        CONFIG["repository"]["url"]
+        .removeprefix("https://github.com/")
+        .strip("/")
+        .split("/")
+    )
     site = CONFIG["sphinx"]["config"]["ogp_site_url"]
     assert site == f"https://{owner}.github.io/{repo}/"
 
