@@ -26,9 +26,14 @@ FILLS = {
 }
 
 
+# Drawn in units of "layout inches", printed at this fraction of them: the text keeps its
+# point size, so it reads larger beside the boxes on a page column or a phone.
+SCALE = 0.75
+
+
 def _canvas(width: float, height: float) -> tuple[Figure, Axes]:
-    """Return a figure ``width`` x ``height`` inches on a white card, axes in data units = inches."""
-    fig, ax = plt.subplots(figsize=(width, height), facecolor="white")
+    """Return a white card ``width`` x ``height`` layout units, printed at ``SCALE`` inches each."""
+    fig, ax = plt.subplots(figsize=(width * SCALE, height * SCALE), facecolor="white")
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
     ax.set_aspect("equal")
