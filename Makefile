@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # (Python, and torch with it, is asked only when COURSE_PROFILE is unset.)
 PROFILE = $(or $(COURSE_PROFILE),$(shell $(BIN)/python -c "from utils.runtime import get_profile_name; print(get_profile_name())"))
 
-.PHONY: book test test-fast lint bench clean help
+.PHONY: book test test-fast lint bench clean help student
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
@@ -28,6 +28,9 @@ book: $(STAMP)  ## build the site into _build/html (profile: COURSE_PROFILE, els
 # The notebooks run once, in the smoke build of the book that the browser tests read; the
 # build (one notebook per core, at most 4) and the browser run behind the unit tests
 # (tests/conftest.py), with one torch thread each so that no core is oversubscribed.
+student: $(STAMP)  ## write each notebook's student version (no solutions, no outputs) to _build/student
+	$(BIN)/python -m book.student _build/student
+
 test: $(STAMP)  ## run every test: unit tests, each notebook once (smoke book), the site in a browser
 	COURSE_PROFILE=smoke OMP_NUM_THREADS=1 $(BIN)/python -m pytest tests
 
