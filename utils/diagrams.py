@@ -109,6 +109,7 @@ def _trapezoid(
     heights: tuple[float, float],
     text: str,
     kind: str = "network",
+    fontsize: float = 12,
 ) -> None:
     """Draw a trapezoid from x[0] to x[1], ``heights`` tall at its two ends, ``text`` inside."""
     (left, right), (h_left, h_right) = x, heights
@@ -120,7 +121,13 @@ def _trapezoid(
     ]
     ax.add_patch(Polygon(corners, facecolor=FILLS[kind], edgecolor=INK, linewidth=1.2))
     ax.text(
-        (left + right) / 2, y, text, ha="center", va="center", fontsize=10, color=INK
+        (left + right) / 2,
+        y,
+        text,
+        ha="center",
+        va="center",
+        fontsize=fontsize,
+        color=INK,
     )
 
 
@@ -157,31 +164,33 @@ def draw_autoencoder(
         counts = {"x": f"\n{input_size:,} numbers", "z": f"\n{code_size:,} numbers"}
     fig, ax = _canvas(8.6, 3.5)
     y, tall, short = 2.3, 1.9, 0.85
-    _box(ax, (0.8, y), "input\n$x$" + counts["x"], "data", (1.3, tall))
+    _box(ax, (0.8, y), "input\n$x$" + counts["x"], "data", (1.3, tall), fontsize=12)
     _trapezoid(ax, (1.75, 3.35), y, (tall, short), "encoder\n$f$")
-    _box(ax, (4.3, y), "code\n$z = f(x)$" + counts["z"], "code", (1.3, short + 0.25))
+    _box(ax, (4.3, y), "code\n$z = f(x)$" + counts["z"], "code", (1.3, short + 0.3), 12)
     _trapezoid(ax, (5.25, 6.85), y, (short, tall), "decoder\n$g$")
     _box(
         ax,
         (7.8, y),
         "reconstruction\n$\\hat{x} = g(z)$" + counts["x"],
         "data",
-        (1.4, tall),
+        (1.45, tall),
+        fontsize=11,
     )
     for start, end in ((1.45, 1.75), (3.35, 3.65), (4.95, 5.25), (6.85, 7.1)):
         _arrow(ax, (start, y), (end, y))
     ax.text(
-        4.3, y + 0.75, "bottleneck", ha="center", fontsize=9, color=INK, style="italic"
+        4.3, y + 0.8, "bottleneck", ha="center", fontsize=11, color=INK, style="italic"
     )
     _box(
         ax,
         (4.3, 0.45),
         "reconstruction error: MSE($x$, $\\hat{x}$)",
         "loss",
-        (3.4, 0.6),
+        (3.8, 0.62),
+        fontsize=12,
     )
-    _arrow(ax, (0.8, y - tall / 2), (2.6, 0.45), dashed=True, bend=0.2)
-    _arrow(ax, (7.8, y - tall / 2), (6.0, 0.45), dashed=True, bend=-0.2)
+    _arrow(ax, (0.8, y - tall / 2), (2.4, 0.45), dashed=True, bend=0.2)
+    _arrow(ax, (7.8, y - tall / 2), (6.2, 0.45), dashed=True, bend=-0.2)
     fig.set_label(
         "Autoencoder: the input x goes through the encoder f into a small code z "
         "(the bottleneck); the decoder g rebuilds x-hat from z; the loss compares x-hat "
@@ -319,17 +328,25 @@ def draw_conv_autoencoder(
             + numbers
             + (f"\n{role}" if role else "")
         )
-        ax.text(x, y - h / 2 - 0.08, text, ha="center", va="top", fontsize=9, color=INK)
+        ax.text(
+            x, y - h / 2 - 0.08, text, ha="center", va="top", fontsize=11, color=INK
+        )
     for i, (_, label, _) in enumerate(trace):
         (x0, y0), (x1, y1) = places[i], places[i + 1]
         (w0, h0), (w1, h1) = sizes[i], sizes[i + 1]
         if y0 == y1:  # along a row: from edge to edge, the label above
             step = 1 if x1 > x0 else -1
             _arrow(
-                ax,
-                (x0 + step * (w0 / 2 + 0.06), y0),
-                (x1 - step * (w1 / 2 + 0.06), y1),
+                ax, (x0 + step * (w0 / 2 + 0.06), y0), (x1 - step * (w1 / 2 + 0.06), y1)
+            )
+            ax.text(
+                (x0 + x1) / 2,
+                y0 + 0.1,
                 label,
+                ha="center",
+                va="bottom",
+                fontsize=10.5,
+                color=INK,
             )
         else:  # from the code down to the decoder's row, the label beside
             _arrow(ax, (x0, y0 - h0 / 2 - 0.55), (x1, y1 + h1 / 2 + 0.06))
@@ -339,7 +356,7 @@ def draw_conv_autoencoder(
                 label,
                 ha="left",
                 va="center",
-                fontsize=8.5,
+                fontsize=10.5,
                 color=INK,
             )
     ax.text(
@@ -347,16 +364,16 @@ def draw_conv_autoencoder(
         4.75,
         "encoder \u2192",
         ha="left",
-        fontsize=10,
+        fontsize=12,
         color=INK,
         weight="bold",
     )
     ax.text(
-        xs_top[0] - 0.6,
+        xs_top[-1] + 0.6,
         0.1,
         "\u2190 decoder",
-        ha="left",
-        fontsize=10,
+        ha="right",
+        fontsize=12,
         color=INK,
         weight="bold",
     )
