@@ -33,14 +33,12 @@ FILLS = {
 }
 
 
-# Drawn in units of "layout inches", printed at this fraction of them: the text keeps its
-# point size, so it reads larger beside the boxes on a page column or a phone.
-SCALE = 0.75
+def _canvas(width: float, height: float, scale: float = 1.0) -> tuple[Figure, Axes]:
+    """Return a white card ``width`` x ``height`` layout units, printed ``scale`` inches each.
 
-
-def _canvas(width: float, height: float) -> tuple[Figure, Axes]:
-    """Return a white card ``width`` x ``height`` layout units, printed at ``SCALE`` inches each."""
-    fig, ax = plt.subplots(figsize=(width * SCALE, height * SCALE), facecolor="white")
+    Text keeps its point size, so a ``scale`` below 1 prints it larger beside the boxes.
+    """
+    fig, ax = plt.subplots(figsize=(width * scale, height * scale), facecolor="white")
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
     ax.set_aspect("equal")
@@ -421,7 +419,7 @@ def _gan_structure(ax: Axes) -> None:
 
 def draw_gan_structure() -> Figure:
     """Return the GAN's structure: noise -> generator -> fake; real and fake -> discriminator."""
-    fig, ax = _canvas(10.4, 3.0)
+    fig, ax = _canvas(10.4, 3.0, scale=0.75)
     _gan_structure(ax)
     fig.set_label(
         "GAN structure: noise z -> generator G -> fake image G(z); the real image x and "
@@ -487,7 +485,7 @@ def _phase(ax: Axes, y: float, title: str, discriminator_phase: bool) -> None:
 
 def draw_gan_training_step() -> Figure:
     """Return one GAN training step: D's phase on a detached fake, then G's phase through D."""
-    fig, ax = _canvas(10.4, 5.0)
+    fig, ax = _canvas(10.4, 5.0, scale=0.75)
     _phase(ax, 3.6, "Phase 1: train the discriminator", discriminator_phase=True)
     _phase(
         ax, 1.3, "Phase 2: train the generator (same fakes)", discriminator_phase=False
