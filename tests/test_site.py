@@ -43,6 +43,8 @@ from site_visits import (
     visit_pages,
 )
 
+from book.student import site_path, student_version
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -461,3 +463,18 @@ def test_the_standard_command_rebuilds_the_site_without_reading_or_executing(
     assert UNCHANGED in log
     assert "Executing notebook" not in log
     assert (smoke_site / "index.html").exists()
+
+
+# -- the student notebooks ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_page_offers_its_student_notebook(visits, server, name):
+    """The download menu links the student version that book.student serves."""
+    url = server + site_path(name)
+    assert url in visits(name).record["links"], (
+        "no Student notebook in the download menu"
+    )
+    with urllib.request.urlopen(url) as response:
+        served = json.load(response)
+    assert served == json.loads(student_version(ROOT / f"{name}.ipynb"))

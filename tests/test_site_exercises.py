@@ -1,5 +1,5 @@
 """The exercises on the site: self-checks answer a click and a key press, offline and
-accessibly, and each notebook page offers its student notebook.
+accessibly (test_site.py checks that each notebook page offers its student notebook).
 
 The quizzes are tried twice: on a small page made here from the fixture quizzes with
 utils.quiz's settings and the site's quiz.js and exercises.css (so jupyterquiz and our
@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -28,17 +27,12 @@ from site_visits import (
     serving,
 )
 
-from book.student import site_path, student_version
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(2400)]
 
-# test_site.py's fixtures: Debian's Chromium, the smoke site, its server, its visits
-browser, site, server, visits = (
-    test_site.browser,
-    test_site.site,
-    test_site.server,
-    test_site.visits,
-)
+# test_site.py's fixtures: Debian's Chromium, the smoke site and its server. (The tests
+# that read the recorded visits of every page live in test_site.py: pytest-xdist gives
+# each file its own worker, which would visit the whole site again.)
+browser, site, server = test_site.browser, test_site.site, test_site.server
 
 STATIC = ROOT / "book" / "static"
 QUIZ_PAGES = [name for name in NOTEBOOKS if self_checks(read(ROOT / f"{name}.ipynb"))]
@@ -246,14 +240,3 @@ def test_chapter_quizzes_answer_a_click_and_keys_with_their_feedback(browser, se
             violations[name] = quiz_accessibility(page)
     assert problems == {name: [] for name in pages}
     assert violations == {name: [] for name in pages}
-
-
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_page_offers_its_student_notebook(visits, server, name):
-    url = server + site_path(name)
-    assert url in visits(name).record["links"], (
-        "no Student notebook in the download menu"
-    )
-    with urllib.request.urlopen(url) as response:
-        served = json.load(response)
-    assert served == json.loads(student_version(ROOT / f"{name}.ipynb"))
