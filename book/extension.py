@@ -22,7 +22,6 @@ from book import patches
 from book.execution import use_profile
 from book.outputs import add_plotly_script, check_plotly_bundle
 from book.page import (
-    FoldSetupCell,
     add_kaggle_button,
     add_site_assets,
     name_fold_toggles,
@@ -43,5 +42,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )  # after the theme's 501
     app.connect("html-page-context", name_fold_toggles)
     app.add_css_file("course.css")
-    app.add_post_transform(FoldSetupCell)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,21 +1,20 @@
-"""Page tweaks: the course's CSS and templates, the Kaggle link, the folded set-up cell.
+"""Page tweaks: the course's CSS and templates, the Kaggle link, named fold toggles.
 
 - serves ``book/static/course.css`` (code cells 88 characters wide without sideways
   scrolling) and two theme templates from ``book/templates`` whose buttons are named by
   what they show (axe-core's ``label-content-name-mismatch``);
-- adds "Open in Kaggle" to each notebook's launch menu and folds the set-up cell, its
-  toggle named by what it shows.
+- adds "Open in Kaggle" to each notebook's launch menu;
+- names each folded cell's toggle by what it shows. (The notebooks' install cells are
+  tagged ``remove-input``: myst-nb leaves their source off the page.)
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 BOOK_DIR = Path(__file__).resolve().parent
 STATIC_DIR = BOOK_DIR / "static"
@@ -42,7 +41,7 @@ def add_site_assets(app: Sphinx, config: Config) -> None:
     config.templates_path = [str(TEMPLATES_DIR), *config.templates_path]
 
 
-# -- launch links and the set-up cell ---------------------------------------------------
+# -- launch links ---------------------------------------------------------------------
 
 
 def kaggle_url(repository_url: str, branch: str, path_in_repo: str) -> str:
@@ -82,24 +81,3 @@ def add_kaggle_button(
             ),
         }
     )
-
-
-class FoldSetupCell(SphinxPostTransform):
-    """Fold the source of a notebook's first code cell when it is the bootstrap and set-up.
-
-    Its output (the device and profile it chose) stays visible. Runs before
-    myst-nb's ``HideInputCells`` (priority 199), which does the folding.
-    """
-
-    default_priority = 150
-    formats = ("html",)
-
-    def run(self, **kwargs: Any) -> None:
-        """Mark the first code cell ``hide_mode="input"`` if it installs the helpers."""
-        for node in self.document.findall(nodes.container):
-            if node.get("nb_element") == "cell_code":
-                if "%pip install" in node.astext() and not node.get("hide_mode"):
-                    node["hide_mode"] = "input"
-                    node["prompt_show"] = "Show the set-up code"
-                    node["prompt_hide"] = "Hide the set-up code"
-                return

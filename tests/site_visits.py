@@ -68,8 +68,6 @@ RECORD_JS = """() => ({
       .map(img => img.currentSrc || img.src || img.id || img.outerHTML.slice(0, 80)),
   links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
   copyButtons: document.querySelectorAll('button.copybtn').length,
-  foldedSetup: Array.from(document.querySelectorAll('.cell details.hide.above-input'))
-      .map(d => d.open),
   text: document.body.innerText,
   // content images (the article, not the theme's logo) and their alt text; null: none
   images: Array.from(document.querySelectorAll('.bd-article img'))
