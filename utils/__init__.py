@@ -11,6 +11,10 @@ Each module has one job:
 - ``utils.training``: checkpoints that survive an interrupted session and know their settings;
 - ``utils.plotting``: the lecture's figures (``from utils.plotting import *``);
 - ``utils.conv_arithmetic``: drawings and output sizes of convolution and transposed convolution;
+- ``utils.diagrams``: the lecture's block diagrams (autoencoder, GAN structure and step);
+- ``utils.exercises``: the checks that tell a student whether an exercise's answer is
+  right (one module per chapter, on ``Feedback``);
+- ``utils.quiz``: the self-check questions (jupyterquiz, from ``utils/quizzes/``);
 - ``utils._checks``: the one way the others check their arguments (private).
 """
 
