@@ -206,6 +206,18 @@ def test_fixture_quiz_answers_a_click_and_keys_with_its_feedback(browser, tmp_pa
         violations = quiz_accessibility(page)
         statuses = page.locator(".Quiz .Feedback[role=status]").count()
         labelled = page.locator("label.InpLabel[for]").count()
+        field = page.locator(".Quiz input.Input-text").first
+        field.fill("")
+        field.focus()
+        pasted = field.evaluate(
+            """el => {
+                const data = new DataTransfer();
+                data.setData("text/plain", "42");
+                const event = new ClipboardEvent("paste", {clipboardData: data,
+                                                           cancelable: true});
+                return el.dispatchEvent(event);  // false: a handler refused the paste
+            }"""
+        )
         page.locator(".MCButton input").first.focus()
         outline = page.locator(".MCButton").first.evaluate(
             "el => getComputedStyle(el).outlineStyle"
@@ -214,6 +226,7 @@ def test_fixture_quiz_answers_a_click_and_keys_with_its_feedback(browser, tmp_pa
     assert violations == []
     assert statuses == len(quizzes), "each feedback line is announced (role=status)"
     assert labelled == 1, "the number field is named by its visible label"
+    assert pasted, "the number field takes a pasted answer"
     assert outline != "none", "the focused answer button shows the focus"
     assert visit.errors == [] and visit.blocked == []
 

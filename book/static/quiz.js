@@ -3,7 +3,9 @@
 // - each number field is named by the visible label beside it ("Type numeric answer
 //   here:"), which jupyterquiz leaves unconnected (axe-core: label, WCAG 1.3.1 / 4.1.2);
 // - each feedback line becomes a status, so a screen reader announces the feedback that
-//   a click or a key press writes into it (WCAG 4.1.3).
+//   a click or a key press writes into it (WCAG 4.1.3);
+// - a number field takes a pasted answer (jupyterquiz sets onpaste to refuse it, which
+//   hinders students who paste a number they computed; Lighthouse: paste-preventing-inputs).
 // Written for jupyterquiz 2.9.6.4, the version pyproject.toml pins.
 
 // Loaded in the page's head, after Sphinx's MathJax configuration and before the quizzes.
@@ -22,6 +24,9 @@ document.addEventListener("DOMContentLoaded", () => {
     if (input && !label.htmlFor) {
       label.htmlFor = input.id;
     }
+  }
+  for (const input of document.querySelectorAll(".Quiz input.Input-text")) {
+    input.onpaste = null;
   }
   for (const feedback of document.querySelectorAll(".Quiz .Feedback")) {
     feedback.setAttribute("role", "status");
