@@ -100,3 +100,6 @@ GAN_EXAMPLE_LOG = {
         r"(\d+): (\d+\.\d+), (\d+\.\d+), (\d+\.\d+), (\d+\.\d+)", _LOG.group(1)
     )
 }
+# Where the lecture ran: its device line, and the epochs its faces animation came from.
+LECTURE_DEVICE = re.search(r"device cell printed `Using device: (\w+)`", TEXT).group(1)
+ANIMATION_EPOCHS = _int(r'for around\s+(\d+) epochs"')

@@ -70,3 +70,19 @@ def test_04_animates_the_fixed_noise_as_the_lecture_does(executed_notebook):
     assert "animation" in html.lower() and html.count("<img") >= 1
     said = markdown_before(notebook, "fixed-noise-animation")
     assert "as in the lecture's animation of its fixed noise" in " ".join(said.split())
+
+
+def test_04_says_where_the_lecture_ran_as_the_facts_page_does():
+    """The device the lecture's run printed, and the epochs behind its animation vs its code's."""
+    import nbformat
+
+    notebook = nbformat.read(
+        lecture.FACTS_PAGE.parents[1] / "lectures" / "04_gans.ipynb", 4
+    )
+    text = " ".join(
+        " ".join(c.source.split()) for c in notebook.cells if c.cell_type == "markdown"
+    )
+    assert f"printed `Using device: {lecture.LECTURE_DEVICE}`" in text
+    assert f'"for around {lecture.ANIMATION_EPOCHS} epochs"' in text
+    assert f"the lecture's code sets {lecture.GAN_EPOCHS} epochs" in text
+    assert lecture.ANIMATION_EPOCHS != lecture.GAN_EPOCHS  # why the page points it out
